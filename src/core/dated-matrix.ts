@@ -31,12 +31,7 @@ export class DatedMatrix {
    * Wraps existing arrays without copying them. Throws ValidationError when the dates are not strictly increasing
    * integers, a ticker is empty or repeated, or `values` does not hold dates x tickers numbers.
    */
-  constructor(
-    dates: Int32Array,
-    tickers: readonly string[],
-    values: Float64Array,
-    options: DatedMatrixOptions = {},
-  ) {
+  constructor(dates: Int32Array, tickers: readonly string[], values: Float64Array, options: DatedMatrixOptions = {}) {
     if (values.length !== dates.length * tickers.length) {
       throw new ValidationError(
         `a dated matrix of ${dates.length} dates x ${tickers.length} tickers needs ${dates.length * tickers.length} ` +
@@ -99,7 +94,9 @@ export class DatedMatrix {
     const values = new Float64Array(n * m);
     rows.forEach((row, i) => {
       if (row.length !== m) {
-        throw new ValidationError(`row ${i + 1} (${isoDate(dates[i] as number)}) has ${row.length} values for ${m} tickers`);
+        throw new ValidationError(
+          `row ${i + 1} (${isoDate(dates[i] as number)}) has ${row.length} values for ${m} tickers`,
+        );
       }
       for (let j = 0; j < m; j++) values[j * n + i] = row[j] as number;
     });

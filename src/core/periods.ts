@@ -33,7 +33,8 @@ export function inferPeriodsPerYear(dates: ArrayLike<number>): number {
   }
   gaps.sort();
   const mid = gaps.length >> 1;
-  const median = gaps.length % 2 === 1 ? (gaps[mid] as number) : ((gaps[mid - 1] as number) + (gaps[mid] as number)) / 2;
+  const median =
+    gaps.length % 2 === 1 ? (gaps[mid] as number) : ((gaps[mid - 1] as number) + (gaps[mid] as number)) / 2;
   if (median <= 4) return weekend / n > 0.2 ? 365 : TRADING_DAYS_PER_YEAR;
   if (median >= 5 && median <= 10) return 52;
   if (median >= 26 && median <= 35) return 12;
