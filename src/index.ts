@@ -1,0 +1,35 @@
+/**
+ * The pfopt library: everything below the command line, importable from another program.
+ *
+ * Layers, lowest first: `core` (dated matrix, dates, periods and risk-free conventions, returns, errors, random
+ * numbers), `data` (CSV, embedded samples, synthetic markets, the local cache store).
+ */
+
+export { type AlignJoin, alignMatrices } from './core/align.js';
+export { DatedMatrix, type DatedMatrixOptions } from './core/dated-matrix.js';
+export { epochDay, isoDate, isValidYmd, parseIsoDate, weekdayOf, ymdOf } from './core/dates.js';
+export {
+  CacheError,
+  CsvFormatError,
+  type CsvLocation,
+  DataError,
+  InfeasibleError,
+  PfoptError,
+  ValidationError,
+} from './core/errors.js';
+export {
+  inferPeriodsPerYear,
+  KNOWN_FREQUENCIES,
+  riskFreePerPeriod,
+  TRADING_DAYS_PER_YEAR,
+  validatePeriodsPerYear,
+} from './core/periods.js';
+export { Random } from './core/random.js';
+export { periodKey, type ResampleFrequency, resamplePrices } from './core/resample.js';
+export { type GapPolicy, logReturns, type ReturnsOptions, simpleReturns } from './core/returns.js';
+export * from './data/cache/index.js';
+export * from './data/csv/index.js';
+export { assertPositivePrices, type LoadPricesOptions, loadPrices } from './data/load-prices.js';
+export { loadSample, SAMPLE_PREFIX, SAMPLES, type SampleInfo, sampleInfo, samplesDirectory } from './data/samples.js';
+export { type DataSummary, summarize, type TickerSummary } from './data/summary.js';
+export * from './data/synthetic.js';
