@@ -9,7 +9,7 @@ import { simpleReturns } from '../src/core/returns.js';
 import { type BarInput, openCache } from '../src/data/cache/index.js';
 import { formatCsvMatrix, parseCsvMatrix, readCsvMatrix } from '../src/data/csv/index.js';
 import { generateMarket } from '../src/data/synthetic.js';
-import { benchCase, referenceFile } from './harness.js';
+import { benchCase, referenceFile, withReferenceFile } from './harness.js';
 
 const SP500 = 'sp500-2015-2020/prices.csv';
 const US20 = 'us20-1990-2018/prices.csv';
@@ -18,46 +18,31 @@ export const cases = [
   benchCase({
     name: 'csv: load 471 x 1,440 S&P 500 prices (5 MB)',
     timed: 'readCsvMatrix: read the file, parse, validate every cell, build the dated matrix',
-    setup: () => {
-      const f = referenceFile(SP500);
-      return 'missing' in f ? f.missing : f.path;
-    },
+    setup: () => referenceFile(SP500),
     run: (path: string) => readCsvMatrix(path),
   }),
   benchCase({
     name: 'csv: parse 471 x 1,440 S&P 500 prices from memory',
     timed: 'parseCsvMatrix on the bytes already in memory (no file I/O)',
-    setup: () => {
-      const f = referenceFile(SP500);
-      return 'missing' in f ? f.missing : readFileSync(f.path);
-    },
+    setup: () => withReferenceFile(SP500, (path) => readFileSync(path)),
     run: (bytes: Uint8Array) => parseCsvMatrix(bytes),
   }),
   benchCase({
     name: 'csv: load 20 x 7,126 US stocks with leading gaps (1.1 MB)',
     timed: 'readCsvMatrix of us20-1990-2018/prices.csv',
-    setup: () => {
-      const f = referenceFile(US20);
-      return 'missing' in f ? f.missing : f.path;
-    },
+    setup: () => referenceFile(US20),
     run: (path: string) => readCsvMatrix(path),
   }),
   benchCase({
     name: 'csv: format 471 x 1,440 prices as CSV text',
     timed: 'formatCsvMatrix (shortest round-trip numbers), in memory',
-    setup: () => {
-      const f = referenceFile(SP500);
-      return 'missing' in f ? f.missing : readCsvMatrix(f.path);
-    },
+    setup: () => withReferenceFile(SP500, (path) => readCsvMatrix(path)),
     run: (m: ReturnType<typeof readCsvMatrix>) => formatCsvMatrix(m),
   }),
   benchCase({
     name: 'core: simple returns of 471 x 1,440 prices',
     timed: 'simpleReturns (price checks included)',
-    setup: () => {
-      const f = referenceFile(SP500);
-      return 'missing' in f ? f.missing : readCsvMatrix(f.path);
-    },
+    setup: () => withReferenceFile(SP500, (path) => readCsvMatrix(path)),
     run: (m: ReturnType<typeof readCsvMatrix>) => simpleReturns(m),
   }),
   benchCase({

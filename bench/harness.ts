@@ -16,13 +16,23 @@ export interface BenchCase<S = unknown> {
   readonly timed: string;
   /** Reference figure from ../shared/docs/numerics.md or a peer library, when one exists. */
   readonly reference?: string;
-  /** Returns the state `run` needs, or a string explaining why the case is skipped (e.g. missing data). */
-  readonly setup: () => S | string | Promise<S | string>;
+  /** Returns the state `run` needs, or `skip(reason)` when the case cannot run here (e.g. missing data). */
+  readonly setup: () => S | Skip | Promise<S | Skip>;
   /** The timed work; its result is kept alive so it cannot be optimised away. */
   readonly run: (state: S) => unknown;
   /** Timed repetitions (at least 5; default 7) and warm-up runs (default 2). */
   readonly repeats?: number;
   readonly warmup?: number;
+}
+
+/** Marks a case as skipped, with the reason shown in the results. */
+export class Skip {
+  constructor(readonly reason: string) {}
+}
+
+/** A Skip with this reason. */
+export function skip(reason: string): Skip {
+  return new Skip(reason);
 }
 
 /** Declares a case with its state type checked. */
@@ -49,20 +59,26 @@ export const ROOT = resolve(dirname(fileURLToPath(import.meta.url)), '..');
 
 /**
  * Folder of the shared reference data: `PFOPT_REFERENCE_DATA`, else `../shared/data` beside the project.
- * Returns the path of `relative` inside it, or a skip message saying what is missing and how to point at it.
+ * Returns the path of `relative` inside it, or a Skip saying what is missing and how to point at it.
  */
-export function referenceFile(relative: string): { path: string } | { missing: string } {
+export function referenceFile(relative: string): string | Skip {
   const base = process.env.PFOPT_REFERENCE_DATA ?? join(ROOT, '..', 'shared', 'data');
   const path = join(base, relative);
   return existsSync(path)
-    ? { path }
-    : { missing: `skipped: ${path} not found (set PFOPT_REFERENCE_DATA to the folder holding ${relative})` };
+    ? path
+    : skip(`skipped: ${path} not found (set PFOPT_REFERENCE_DATA to the folder holding ${relative})`);
+}
+
+/** Applies `f` to a reference file's path, or passes its Skip on. */
+export function withReferenceFile<S>(relative: string, f: (path: string) => S): S | Skip {
+  const path = referenceFile(relative);
+  return path instanceof Skip ? path : f(path);
 }
 
 /** Times a case in this process: warm-up runs, then the timed runs; returns milliseconds per run. */
 export async function timeCase(c: BenchCase<unknown>): Promise<{ times: number[] } | { skipped: string }> {
   const state = await c.setup();
-  if (typeof state === 'string') return { skipped: state };
+  if (state instanceof Skip) return { skipped: state.reason };
   const sink: unknown[] = [];
   for (let i = 0; i < (c.warmup ?? 2); i++) sink.push(c.run(state));
   const times: number[] = [];
