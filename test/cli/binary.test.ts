@@ -69,23 +69,8 @@ describe('the pfopt binary', () => {
   it('writes a synthetic market that data show reads back', () => {
     const out = join(dir, 'synth.csv');
     const sectors = join(dir, 'sectors.csv');
-    const w = pfopt([
-      'data',
-      'synth',
-      '--assets',
-      '12',
-      '--periods',
-      '300',
-      '--seed',
-      '42',
-      '--out',
-      out,
-      '--sectors-out',
-      sectors,
-      '--late-listings',
-      '0.25',
-      '--json',
-    ]);
+    const synth = ['data', 'synth', '--assets', '12', '--periods', '300', '--seed', '42', '--late-listings', '0.25'];
+    const w = pfopt([...synth, '--out', out, '--sectors-out', sectors, '--json']);
     expect(w.code, w.stderr).toBe(0);
     const written = JSON.parse(w.stdout);
     expect(written).toMatchObject({ assets: 12, periods: 300, seed: 42, periodsPerYear: 252, start: '2000-01-03' });
@@ -100,20 +85,7 @@ describe('the pfopt binary', () => {
     expect(sectorLines).toHaveLength(13);
     // Same seed, same bytes.
     const again = join(dir, 'synth-again.csv');
-    pfopt([
-      'data',
-      'synth',
-      '--assets',
-      '12',
-      '--periods',
-      '300',
-      '--seed',
-      '42',
-      '--out',
-      again,
-      '--late-listings',
-      '0.25',
-    ]);
+    pfopt([...synth, '--out', again]);
     expect(readFileSync(again)).toEqual(readFileSync(out));
   });
 });

@@ -1,8 +1,8 @@
 import { describe, expect, it } from 'vitest';
 import { epochDay } from '../../src/core/dates.js';
-import { CsvFormatError } from '../../src/core/errors.js';
 import { parseCsvMatrix } from '../../src/data/csv/index.js';
 import { parseDateCell } from '../../src/data/csv/parse-date.js';
+import { caught } from './csv-helpers.js';
 
 const day = (y: number, m: number, d: number) => ({ kind: 'day', day: epochDay(y, m, d) });
 
@@ -10,16 +10,6 @@ const day = (y: number, m: number, d: number) => ({ kind: 'day', day: epochDay(y
 function datesOf(dates: readonly string[], dateFormat?: 'auto' | 'iso' | 'mdy' | 'dmy'): string[] {
   const text = `date,A\n${dates.map((t, i) => `${t.includes(',') ? JSON.stringify(t) : t},${i}`).join('\n')}\n`;
   return parseCsvMatrix(text, dateFormat === undefined ? {} : { dateFormat }).isoDates();
-}
-
-function caught(run: () => unknown): CsvFormatError {
-  try {
-    run();
-  } catch (error) {
-    expect(error).toBeInstanceOf(CsvFormatError);
-    return error as CsvFormatError;
-  }
-  throw new Error('expected a CsvFormatError, but nothing was thrown');
 }
 
 describe('parseDateCell', () => {

@@ -1,20 +1,10 @@
 import { fileURLToPath } from 'node:url';
 import { describe, expect, it } from 'vitest';
-import { CsvFormatError } from '../../src/core/errors.js';
 import { parseCsvMatrix, readCsvMatrix } from '../../src/data/csv/index.js';
+import { caught } from './csv-helpers.js';
 
 const N = Number.NaN;
 const fixture = (name: string): string => fileURLToPath(new URL(`../fixtures/csv/${name}`, import.meta.url));
-
-function caught(run: () => unknown): CsvFormatError {
-  try {
-    run();
-  } catch (error) {
-    expect(error).toBeInstanceOf(CsvFormatError);
-    return error as CsvFormatError;
-  }
-  throw new Error('expected a CsvFormatError, but nothing was thrown');
-}
 
 describe('parseCsvMatrix, long layout', () => {
   it('finds the columns by name in any order, ignores the others and prefers adjusted close (fixture)', () => {
