@@ -172,6 +172,19 @@ describe('global behaviour', () => {
   });
 });
 
+describe('--quiet', () => {
+  it('silences progress notes on stderr but keeps the result', async () => {
+    const out = join(dir, 'q.csv');
+    const loud = await cli(['data', 'synth', '--assets', '3', '--periods', '10', '--out', out]);
+    expect(loud.code).toBe(0);
+    expect(loud.stderr).toMatch(/Generating 3 assets/);
+    const quiet = await cli(['--quiet', 'data', 'synth', '--assets', '3', '--periods', '10', '--out', out]);
+    expect(quiet.code).toBe(0);
+    expect(quiet.stderr).toBe('');
+    expect(quiet.stdout).toMatch(/Wrote 3 assets x 10 daily prices/);
+  });
+});
+
 describe('pfopt demo', () => {
   it('summarises the default sample and its benchmark, offline', async () => {
     const r = await cli(['demo', '--json']);
