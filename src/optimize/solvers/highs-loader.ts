@@ -4,7 +4,18 @@
  * that the garbage collector does not free: dispose of each one (`using`, `withModel` or `dispose()`).
  */
 
-import highsLoader, { type Highs } from 'highs';
+import type { Highs, InitOptions } from 'highs';
+import * as highsModule from 'highs';
+
+type HighsLoader = (options?: InitOptions) => Promise<Highs>;
+
+// `highs` ships CommonJS typings (`export default` in the .d.ts of a "type": "commonjs" package) for an ESM entry
+// point: TypeScript then types the namespace's `default` as the whole module, while Node's ESM loader puts the loader
+// function itself there. Take the function from wherever it is.
+const exported: unknown = highsModule.default;
+const highsLoader = (
+  typeof exported === 'function' ? exported : (exported as { default: unknown }).default
+) as HighsLoader;
 
 let runtime: Promise<Highs> | undefined;
 
