@@ -6,6 +6,7 @@
 import { readFileSync } from 'node:fs';
 import { Command, CommanderError } from 'commander';
 import { PfoptError } from '../core/errors.js';
+import { registerAllocateCommand } from './commands/allocate.js';
 import { registerCacheCommands } from './commands/cache.js';
 import { registerDataCommands } from './commands/data.js';
 import { registerDemoCommand } from './commands/demo.js';
@@ -34,6 +35,7 @@ export function createProgram(io: CliIO): Command {
     .exitOverride();
   registerDemoCommand(program, io);
   registerDataCommands(program, io);
+  registerAllocateCommand(program, io);
   registerCacheCommands(program, io);
   for (const cmd of program.commands) cmd.exitOverride().configureOutput(program.configureOutput());
   for (const cmd of program.commands.flatMap((c) => c.commands)) {

@@ -100,10 +100,6 @@ function putOnce<T>(out: Record<string, T>, key: string, value: T, path: string,
 }
 
 const TICKER = ['ticker', 'symbol', 'asset'] as const;
-const weightsJson = z.union([
-  z.object({ weights: z.record(z.string(), z.number()) }),
-  z.record(z.string(), z.number()),
-]);
 
 /**
  * Reads portfolio weights: CSV with a ticker column (ticker, symbol or asset) and a weight column (weight), or JSON
@@ -111,29 +107,40 @@ const weightsJson = z.union([
  * Weights are taken as written (fractions); checking that they sum to 1 is the caller's choice.
  */
 export function readWeights(path: string): WeightMap {
-  const text = readText(path, 'weights');
+  return readTickerNumbers(path, 'weights', ['weight', 'weights'], 'weights');
+}
+
+/** Reads lot sizes (shares per lot) by ticker: CSV with ticker and lot (or lot_size) columns, or a JSON object. */
+export function readLotSizes(path: string): WeightMap {
+  return readTickerNumbers(path, 'lot sizes', ['lot', 'lots', 'lot_size', 'lotsize', 'lot size'], 'lots');
+}
+
+/**
+ * Reads one number per ticker from CSV (a ticker column and one of `valueColumns`) or JSON (a ticker-to-number
+ * object, or an object whose `jsonMember` holds one). DataError naming the file, line and column of any bad cell.
+ */
+function readTickerNumbers(path: string, what: string, valueColumns: readonly string[], jsonMember: string): WeightMap {
+  const text = readText(path, what);
   const out: Record<string, number> = {};
   if (isJson(path)) {
-    const parsed = weightsJson.safeParse(parseJson(text, path));
+    const raw = parseJson(text, path);
+    const inner =
+      typeof raw === 'object' && raw !== null && jsonMember in raw ? (raw as Record<string, unknown>)[jsonMember] : raw;
+    const parsed = z.record(z.string(), z.number()).safeParse(inner);
     if (!parsed.success) {
-      throw new DataError(
-        `${path}: expected {"TICKER": weight, ...} or {"weights": {"TICKER": weight, ...}} with numeric weights`,
-      );
+      throw new DataError(`${path}: expected {"TICKER": number, ...} or {"${jsonMember}": {"TICKER": number, ...}}`);
     }
-    const data = parsed.data;
-    const map = 'weights' in data && typeof data.weights === 'object' ? data.weights : (data as Record<string, number>);
-    for (const [t, w] of Object.entries(map)) {
-      if (!Number.isFinite(w))
-        throw new DataError(`${path}: the weight of ${JSON.stringify(t)} is not a finite number`);
-      putOnce(out, t, w, path);
+    for (const [t, x] of Object.entries(parsed.data)) {
+      if (!Number.isFinite(x)) throw new DataError(`${path}: the value of ${JSON.stringify(t)} is not a finite number`);
+      putOnce(out, t, x, path);
     }
     return out;
   }
   const { header, rows } = csvRows(text, path);
   const t = columnIndex(header, TICKER, path, 'ticker');
-  const w = columnIndex(header, ['weight', 'weights'], path, 'weight');
+  const v = columnIndex(header, valueColumns, path, valueColumns[0] as string);
   for (const { line, cells } of rows) {
-    putOnce(out, cells[t] as string, numberCell(cells[w] as string, path, line, header[w] as string), path, line);
+    putOnce(out, cells[t] as string, numberCell(cells[v] as string, path, line, header[v] as string), path, line);
   }
   return out;
 }
