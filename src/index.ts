@@ -2,7 +2,8 @@
  * The pfopt library: everything below the command line, importable from another program.
  *
  * Layers, lowest first: `core` (dated matrix, dates, periods and risk-free conventions, returns, errors, random
- * numbers), `data` (CSV, embedded samples, synthetic markets, the local cache store).
+ * numbers, dense linear algebra), `data` (CSV, embedded samples, synthetic markets, the local cache, keyed input
+ * files), `estimate` (expected returns and covariance models), `optimize` (integer allocation).
  */
 
 export { type AlignJoin, alignMatrices } from './core/align.js';
@@ -17,6 +18,8 @@ export {
   PfoptError,
   ValidationError,
 } from './core/errors.js';
+export { type LatestValue, latestValues } from './core/latest.js';
+export * from './core/linalg/index.js';
 export {
   inferPeriodsPerYear,
   KNOWN_FREQUENCIES,
@@ -29,7 +32,19 @@ export { periodKey, type ResampleFrequency, resamplePrices } from './core/resamp
 export { type GapPolicy, logReturns, type ReturnsOptions, simpleReturns } from './core/returns.js';
 export * from './data/cache/index.js';
 export * from './data/csv/index.js';
+export {
+  readLotSizes,
+  readSectorBounds,
+  readSectorMap,
+  readWeights,
+  type SectorBounds,
+  type SectorMap,
+  type WeightMap,
+} from './data/keyed-files.js';
 export { assertPositivePrices, type LoadPricesOptions, loadPrices } from './data/load-prices.js';
 export { loadSample, SAMPLE_PREFIX, SAMPLES, type SampleInfo, sampleInfo, samplesDirectory } from './data/samples.js';
 export { type DataSummary, summarize, type TickerSummary } from './data/summary.js';
 export * from './data/synthetic.js';
+export * from './estimate/index.js';
+export * from './estimate/models.js';
+export * from './optimize/discrete-allocation.js';
