@@ -21,14 +21,32 @@ export function integerOption(min: number, max = Number.MAX_SAFE_INTEGER): (valu
   };
 }
 
-/** Commander argument parser for a finite number greater than `min` (exclusive). */
-export function numberAbove(min: number): (value: string) => number {
+/** Commander argument parser for any finite number. */
+export function finiteNumber(value: string): number {
+  const x = Number(value);
+  if (value.trim() === '' || !Number.isFinite(x)) throw new InvalidArgumentError('expected a number.');
+  return x;
+}
+
+/** Commander argument parser for a finite number greater than 0. */
+export function positiveNumber(value: string): number {
+  const x = finiteNumber(value);
+  if (!(x > 0)) throw new InvalidArgumentError('expected a number greater than 0.');
+  return x;
+}
+
+/** Commander argument parser for a finite number of at least 0. */
+export function nonNegativeNumber(value: string): number {
+  const x = finiteNumber(value);
+  if (x < 0) throw new InvalidArgumentError('expected a number of at least 0.');
+  return x;
+}
+
+/** Commander argument parser accepting one of `allowed`. */
+export function choiceOption<T extends string>(allowed: readonly T[]): (value: string) => T {
   return (value) => {
-    const n = Number(value);
-    if (value.trim() === '' || !Number.isFinite(n) || !(n > min)) {
-      throw new InvalidArgumentError(`expected a number greater than ${min}.`);
-    }
-    return n;
+    if ((allowed as readonly string[]).includes(value)) return value as T;
+    throw new InvalidArgumentError(`expected one of ${allowed.join(', ')}.`);
   };
 }
 

@@ -2,7 +2,7 @@
  * `pfopt allocate`: turns portfolio weights into whole shares for a cash budget at the latest prices.
  */
 
-import { type Command, InvalidArgumentError } from 'commander';
+import type { Command } from 'commander';
 import { isoDate } from '../../core/dates.js';
 import { ValidationError } from '../../core/errors.js';
 import { latestValues } from '../../core/latest.js';
@@ -15,7 +15,14 @@ import {
   type ExactAllocationResult,
 } from '../../optimize/discrete-allocation.js';
 import { action, type CliIO } from '../context.js';
-import { addPriceOptions, numberAbove, type PriceOptions, priceSource } from '../options.js';
+import {
+  addPriceOptions,
+  choiceOption,
+  nonNegativeNumber,
+  type PriceOptions,
+  positiveNumber,
+  priceSource,
+} from '../options.js';
 import { renderTable } from '../table.js';
 import { printResult, printWarning } from '../terminal.js';
 
@@ -39,7 +46,7 @@ export function registerAllocateCommand(program: Command, io: CliIO): void {
         'turn weights into whole shares (and lots) for a cash budget at the latest prices; report leftover cash',
       )
       .requiredOption('--weights <file>', 'weights: CSV (ticker,weight) or JSON (as printed by pfopt optimize --json)')
-      .requiredOption('--budget <amount>', "cash to invest, in the prices' currency", numberAbove(0))
+      .requiredOption('--budget <amount>', "cash to invest, in the prices' currency", positiveNumber)
       .option(
         '--method <method>',
         'greedy, or exact (integer program minimising the weight error)',
@@ -51,13 +58,13 @@ export function registerAllocateCommand(program: Command, io: CliIO): void {
       .option(
         '--short-ratio <r>',
         'short proceeds as a fraction of the budget (default: the sum of short weights)',
-        numberAbove(-1e-300),
+        nonNegativeNumber,
       )
       .option('--reinvest', 'add the short proceeds to the cash for the long side')
       .option(
         '--time-limit <seconds>',
         'exact method: stop after this many seconds with the best allocation found',
-        numberAbove(0),
+        positiveNumber,
       ),
   ).action(
     action<AllocateOptions>(io, async (ctx, o) => {
@@ -135,7 +142,4 @@ export function registerAllocateCommand(program: Command, io: CliIO): void {
   );
 }
 
-function methodOption(value: string): 'greedy' | 'exact' {
-  if (value === 'greedy' || value === 'exact') return value;
-  throw new InvalidArgumentError('expected greedy or exact.');
-}
+const methodOption = choiceOption(['greedy', 'exact'] as const);

@@ -8,7 +8,7 @@ import { isoDate } from '../../core/dates.js';
 import { writeCsvMatrix } from '../../data/csv/index.js';
 import { generateMarket, type SyntheticFrequency, type SyntheticMarketOptions } from '../../data/synthetic.js';
 import { action, type CliIO } from '../context.js';
-import { integerOption } from '../options.js';
+import { choiceOption, integerOption } from '../options.js';
 import { printInfo, printResult } from '../terminal.js';
 
 interface SynthOptions {
@@ -98,10 +98,7 @@ export function registerSynthCommand(data: Command, io: CliIO): void {
     );
 }
 
-function synthFrequency(value: string): SyntheticFrequency {
-  if (value === 'daily' || value === 'weekly' || value === 'monthly') return value;
-  throw new InvalidArgumentError('expected daily, weekly or monthly.');
-}
+const synthFrequency = choiceOption(['daily', 'weekly', 'monthly'] as const);
 
 function tailDf(value: string): number {
   if (value === 'inf' || value === 'Infinity') return Number.POSITIVE_INFINITY;
