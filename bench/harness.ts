@@ -18,7 +18,7 @@ export interface BenchCase<S = unknown> {
   readonly reference?: string;
   /** Returns the state `run` needs, or `skip(reason)` when the case cannot run here (e.g. missing data). */
   readonly setup: () => S | Skip | Promise<S | Skip>;
-  /** The timed work; its result is kept alive so it cannot be optimised away. */
+  /** The timed work (awaited when it returns a promise); its result is kept alive so it cannot be optimised away. */
   readonly run: (state: S) => unknown;
   /** Timed repetitions (at least 5; default 7) and warm-up runs (default 2). */
   readonly repeats?: number;
@@ -80,14 +80,14 @@ export async function timeCase(c: BenchCase<unknown>): Promise<{ times: number[]
   const state = await c.setup();
   if (state instanceof Skip) return { skipped: state.reason };
   const sink: unknown[] = [];
-  for (let i = 0; i < (c.warmup ?? 2); i++) sink.push(c.run(state));
+  for (let i = 0; i < (c.warmup ?? 2); i++) sink.push(await c.run(state));
   const times: number[] = [];
   const repeats = Math.max(5, c.repeats ?? 7);
   for (let i = 0; i < repeats; i++) {
     const gc = (globalThis as { gc?: () => void }).gc;
     if (gc) gc();
     const t0 = performance.now();
-    sink.push(c.run(state));
+    sink.push(await c.run(state));
     times.push(performance.now() - t0);
     sink.length = 0;
   }

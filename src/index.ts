@@ -3,7 +3,7 @@
  *
  * Layers, lowest first: `core` (dated matrix, dates, periods and risk-free conventions, returns, errors, random
  * numbers, dense linear algebra), `data` (CSV, embedded samples, synthetic markets, the local cache, keyed input
- * files), `estimate` (expected returns and covariance models), `optimize` (integer allocation).
+ * files), `estimate` (expected returns and covariance models), `optimize` (mean-variance objectives, the efficient frontier, integer allocation).
  */
 
 export { type AlignJoin, alignMatrices } from './core/align.js';
@@ -48,3 +48,4 @@ export * from './data/synthetic.js';
 export * from './estimate/index.js';
 export * from './estimate/models.js';
 export * from './optimize/discrete-allocation.js';
+export * from './optimize/index.js';

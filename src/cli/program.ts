@@ -10,6 +10,7 @@ import { registerAllocateCommand } from './commands/allocate.js';
 import { registerCacheCommands } from './commands/cache.js';
 import { registerDataCommands } from './commands/data.js';
 import { registerDemoCommand } from './commands/demo.js';
+import { registerOptimizeCommands } from './commands/optimize.js';
 import type { CliIO } from './context.js';
 
 /** The package version, read from package.json. */
@@ -35,6 +36,7 @@ export function createProgram(io: CliIO): Command {
     .exitOverride();
   registerDemoCommand(program, io);
   registerDataCommands(program, io);
+  registerOptimizeCommands(program, io);
   registerAllocateCommand(program, io);
   registerCacheCommands(program, io);
   for (const cmd of program.commands) cmd.exitOverride().configureOutput(program.configureOutput());

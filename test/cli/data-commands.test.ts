@@ -201,7 +201,16 @@ describe('pfopt allocate', () => {
   it('allocates whole shares at the latest sample prices, exact and greedy', async () => {
     const weights = join(dir, 'weights.json');
     writeFileSync(weights, JSON.stringify({ weights: { MSFT: 0.3, AAPL: 0.5, IBM: 0.2, GOOG: 0 } }));
-    const exact = await cli(['allocate', '--weights', weights, '--budget', '10000', '--prices', 'sample:stocks', '--json']);
+    const exact = await cli([
+      'allocate',
+      '--weights',
+      weights,
+      '--budget',
+      '10000',
+      '--prices',
+      'sample:stocks',
+      '--json',
+    ]);
     expect(exact.code, exact.stderr).toBe(0);
     const r = JSON.parse(exact.stdout);
     // Last prices in stocks.csv (2010-03-01): MSFT 28.8, AAPL 223.02, IBM 125.55.
@@ -210,7 +219,17 @@ describe('pfopt allocate', () => {
     expect(r.leftover).toBeGreaterThanOrEqual(0);
     expect(r.leftover).toBeLessThan(28.8 + 1e-9 + 200); // no affordable lot of a below-target asset remains unbought
     expect(r.priceDates).toEqual({ MSFT: '2010-03-01', AAPL: '2010-03-01', IBM: '2010-03-01' });
-    const greedy = await cli(['allocate', '--weights', weights, '--budget', '10000', '--prices', 'sample:stocks', '--method', 'greedy']);
+    const greedy = await cli([
+      'allocate',
+      '--weights',
+      weights,
+      '--budget',
+      '10000',
+      '--prices',
+      'sample:stocks',
+      '--method',
+      'greedy',
+    ]);
     expect(greedy.code).toBe(0);
     expect(greedy.stdout).toMatch(/Greedy allocation of 10000 at the prices of 2010-03-01/);
     expect(greedy.stdout).toMatch(/leftover cash: \d+\.\d\d/);

@@ -1,0 +1,213 @@
+/**
+ * `pfopt optimize` and `pfopt frontier`: mean-variance portfolios from prices.
+ */
+
+import { writeFileSync } from 'node:fs';
+import type { Command } from 'commander';
+import { ValidationError } from '../../core/errors.js';
+import { efficientFrontier } from '../../optimize/frontier.js';
+import { type Objective, optimize, type PortfolioResult } from '../../optimize/mean-variance.js';
+import { action, type CliIO } from '../context.js';
+import {
+  addMeanVarianceOptions,
+  describeEstimation,
+  type EstimatedProblem,
+  estimateProblem,
+  type MeanVarianceFlags,
+} from '../mean-variance-options.js';
+import { choiceOption, finiteNumber, integerOption, positiveNumber } from '../options.js';
+import { renderTable } from '../table.js';
+import { type Colors, printInfo, printResult, printWarning } from '../terminal.js';
+
+const OBJECTIVES = ['min-volatility', 'max-sharpe', 'max-utility', 'efficient-risk', 'efficient-return'] as const;
+type ObjectiveName = (typeof OBJECTIVES)[number];
+
+interface OptimizeFlags extends MeanVarianceFlags {
+  objective: ObjectiveName;
+  targetVolatility?: number;
+  targetReturn?: number;
+  riskAversion: number;
+}
+
+interface FrontierFlags extends MeanVarianceFlags {
+  points: number;
+  out?: string;
+}
+
+const TITLES: Record<ObjectiveName, string> = {
+  'min-volatility': 'Minimum volatility',
+  'max-sharpe': 'Maximum Sharpe ratio',
+  'max-utility': 'Maximum quadratic utility',
+  'efficient-risk': 'Maximum return at the target volatility',
+  'efficient-return': 'Minimum volatility at the target return',
+};
+
+/** Registers `optimize` and `frontier`. */
+export function registerOptimizeCommands(program: Command, io: CliIO): void {
+  addMeanVarianceOptions(
+    program
+      .command('optimize')
+      .description(
+        'mean-variance optimal weights: minimum volatility, maximum Sharpe, utility, efficient risk or return',
+      )
+      .requiredOption('--objective <name>', OBJECTIVES.join(', '), objectiveOption),
+  )
+    .option('--target-volatility <v>', 'annual volatility target of efficient-risk (0.15 is 15%)', positiveNumber)
+    .option('--target-return <r>', 'annual return target of efficient-return (0.1 is 10%)', finiteNumber)
+    .option('--risk-aversion <d>', "delta of max-utility: maximise mu'w - delta/2 w'Sw", positiveNumber, 1)
+    .action(
+      action<OptimizeFlags>(io, async (ctx, flags) => {
+        const objective = objectiveOf(flags);
+        const estimated = estimateProblem(ctx, flags);
+        for (const w of estimated.warnings) printWarning(ctx.term, w);
+        printInfo(ctx.term, describeEstimation(estimated, flags.riskFree));
+        const result = await optimize(estimated.problem, objective, { solver: flags.solver });
+        for (const note of result.notes) printWarning(ctx.term, note);
+        printResult(ctx.term, portfolioJson(result, estimated), () =>
+          formatPortfolio(TITLES[flags.objective], result, ctx.term.colors),
+        );
+      }),
+    );
+
+  addMeanVarianceOptions(
+    program
+      .command('frontier')
+      .description(
+        'the efficient frontier: K portfolios from minimum volatility to maximum return, with the tangency portfolio',
+      )
+      .option('--points <k>', 'number of frontier points', integerOption(2, 10_000), 50)
+      .option('--out <file>', 'write the frontier as CSV: return, volatility, Sharpe and the weights of each point'),
+  ).action(
+    action<FrontierFlags>(io, async (ctx, flags) => {
+      const estimated = estimateProblem(ctx, flags);
+      for (const w of estimated.warnings) printWarning(ctx.term, w);
+      printInfo(ctx.term, describeEstimation(estimated, flags.riskFree));
+      const f = await efficientFrontier(estimated.problem, { points: flags.points, solver: flags.solver });
+      for (const note of f.notes) printWarning(ctx.term, note);
+      const points = Array.from(f.returns, (r, k) => ({
+        expectedReturn: r,
+        volatility: f.volatilities[k] as number,
+        sharpe: f.sharpes[k] as number,
+        weights: byTicker(f.tickers, f.weights[k] as Float64Array),
+      }));
+      if (flags.out !== undefined) {
+        const out = ctx.resolvePath(flags.out);
+        const header = ['expected_return', 'volatility', 'sharpe', ...f.tickers].map(csvField).join(',');
+        const lines = points.map((p, k) =>
+          [p.expectedReturn, p.volatility, p.sharpe, ...(f.weights[k] as Float64Array)].map(String).join(','),
+        );
+        writeFileSync(out, `${header}\n${lines.join('\n')}\n`);
+        printInfo(ctx.term, `Wrote ${points.length} frontier points to ${out}`);
+      }
+      const json = {
+        tickers: f.tickers,
+        points,
+        minVolatility: portfolioJson(f.minVolatility, estimated),
+        maxSharpe: f.maxSharpe === undefined ? null : portfolioJson(f.maxSharpe, estimated),
+        maxReturn: f.maxReturn,
+        solver: f.solver,
+      };
+      printResult(ctx.term, json, () => {
+        const table = renderTable(
+          [
+            { header: 'point', align: 'right' },
+            { header: 'return', align: 'right' },
+            { header: 'volatility', align: 'right' },
+            { header: 'Sharpe', align: 'right' },
+          ],
+          points.map((p, k) => [String(k + 1), percent(p.expectedReturn), percent(p.volatility), p.sharpe.toFixed(3)]),
+          ctx.term.colors,
+        );
+        const tangency =
+          f.maxSharpe === undefined
+            ? 'no portfolio beats the risk-free rate: there is no tangency portfolio'
+            : `tangency (maximum Sharpe): return ${percent(f.maxSharpe.expectedReturn)}, volatility ${percent(f.maxSharpe.volatility)}, Sharpe ${f.maxSharpe.sharpe.toFixed(3)}`;
+        return [
+          table,
+          '',
+          `minimum volatility: return ${percent(f.minVolatility.expectedReturn)}, volatility ${percent(f.minVolatility.volatility)}`,
+          tangency,
+        ].join('\n');
+      });
+    }),
+  );
+}
+
+function objectiveOf(flags: OptimizeFlags): Objective {
+  switch (flags.objective) {
+    case 'min-volatility':
+    case 'max-sharpe':
+      return { kind: flags.objective };
+    case 'max-utility':
+      return { kind: 'max-utility', riskAversion: flags.riskAversion };
+    case 'efficient-risk':
+      if (flags.targetVolatility === undefined) {
+        throw new ValidationError('--objective efficient-risk needs --target-volatility V (annual, 0.15 is 15%)');
+      }
+      return { kind: 'efficient-risk', targetVolatility: flags.targetVolatility };
+    case 'efficient-return':
+      if (flags.targetReturn === undefined) {
+        throw new ValidationError('--objective efficient-return needs --target-return R (annual, 0.1 is 10%)');
+      }
+      return { kind: 'efficient-return', targetReturn: flags.targetReturn };
+  }
+}
+
+/** The JSON of one portfolio: weights by ticker (every ticker), performance, and how it was obtained. */
+function portfolioJson(r: PortfolioResult, e: EstimatedProblem) {
+  return {
+    weights: byTicker(r.tickers, r.weights),
+    performance: { expectedReturn: r.expectedReturn, volatility: r.volatility, sharpe: r.sharpe },
+    objective: r.objective,
+    objectiveValue: r.objectiveValue,
+    riskFreeRate: r.riskFreeRate,
+    returnsModel: e.returnsModel,
+    riskModel: e.riskModel,
+    ...(e.benchmark === undefined ? {} : { benchmark: e.benchmark }),
+    periodsPerYear: e.prices.periodsPerYear,
+    source: e.source,
+    start: e.prices.isoDates()[0],
+    end: e.prices.isoDates()[e.prices.rowCount - 1],
+    turnover: r.turnover,
+    solver: r.solver,
+    iterations: r.iterations,
+    warnings: e.warnings,
+    notes: r.notes,
+  };
+}
+
+function byTicker(tickers: readonly string[], weights: Float64Array): Record<string, number> {
+  return Object.fromEntries(tickers.map((t, i) => [t, weights[i] as number]));
+}
+
+/** The human text of one portfolio: non-zero weights, largest first, then its performance. */
+function formatPortfolio(title: string, r: PortfolioResult, colors: Colors): string {
+  const held = r.tickers
+    .map((t, i) => ({ t, w: r.weights[i] as number }))
+    .filter((x) => Math.abs(x.w) > 5e-7)
+    .sort((a, b) => b.w - a.w || (a.t < b.t ? -1 : 1));
+  const table = renderTable(
+    [{ header: 'ticker' }, { header: 'weight', align: 'right' }],
+    held.map((x) => [x.t, percent(x.w)]),
+    colors,
+  );
+  return [
+    colors.bold(title),
+    '',
+    table,
+    '',
+    `expected annual return  ${percent(r.expectedReturn)}`,
+    `annual volatility       ${percent(r.volatility)}`,
+    `Sharpe ratio            ${r.sharpe.toFixed(3)} (risk-free rate ${r.riskFreeRate})`,
+  ].join('\n');
+}
+
+function percent(x: number): string {
+  return `${(100 * x).toFixed(2)}%`;
+}
+
+function csvField(text: string): string {
+  return /[",\r\n]/.test(text) ? `"${text.replaceAll('"', '""')}"` : text;
+}
+
+const objectiveOption = choiceOption(OBJECTIVES);

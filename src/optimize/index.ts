@@ -1,0 +1,30 @@
+/**
+ * Mean-variance portfolio optimisation: objectives (minimum volatility, maximum Sharpe ratio, maximum quadratic
+ * utility, efficient risk, efficient return), the efficient frontier, and the constraints they accept (bounds,
+ * budget or market neutrality, sector limits, gross leverage, turnover, transaction costs, a volatility cap, L2
+ * regularisation), on an exact active-set solver or HiGHS.
+ */
+
+export { fmt as formatNumber } from './diagnose.js';
+export {
+  efficientFrontier,
+  efficientFrontierSync,
+  type FrontierOptions,
+  type FrontierResult,
+} from './frontier.js';
+export {
+  efficientReturn,
+  efficientRisk,
+  maxSharpe,
+  maxUtility,
+  minVolatility,
+  type Objective,
+  type OptimizeOptions,
+  optimize,
+  optimizeSync,
+  type PortfolioResult,
+} from './mean-variance.js';
+export type { MeanVarianceProblem, SectorConstraints, WeightBounds } from './problem.js';
+export type { CovarianceCheck } from './psd.js';
+export type { SolverName } from './solvers/qp.js';
+export { SolverError } from './solvers/solver-error.js';
