@@ -186,14 +186,27 @@ describe('--quiet', () => {
 });
 
 describe('pfopt demo', () => {
-  it('summarises the default sample and its benchmark, offline', async () => {
+  it('summarises the default sample and its benchmark and compares optimal portfolios, offline', async () => {
     const r = await cli(['demo', '--json']);
-    expect(r.code).toBe(0);
+    expect(r.code, r.stderr).toBe(0);
     const out = JSON.parse(r.stdout);
     expect(out.data.map((x: { source: string; role: string }) => [x.source, x.role])).toEqual([
       ['sample:stocks', 'universe'],
       ['sample:sp500', 'benchmark'],
     ]);
+    type Row = { name: string; expectedReturn: number; volatility: number; sharpe: number };
+    const [minVol, maxSharpe, equal] = out.portfolios as Row[];
+    expect([minVol?.name, maxSharpe?.name, equal?.name]).toEqual([
+      'minimum volatility',
+      'maximum Sharpe',
+      'equal weight',
+    ]);
+    // The optimum of each objective beats the other portfolios on that objective.
+    expect(minVol!.volatility).toBeLessThanOrEqual(Math.min(maxSharpe!.volatility, equal!.volatility));
+    expect(maxSharpe!.sharpe).toBeGreaterThanOrEqual(Math.max(minVol!.sharpe, equal!.sharpe));
+    expect(out.riskFreeRate).toBe(0.02);
+    // The S&P 500 lost value from January 2000 to March 2010: 1394.46 -> 1140.45 over 122 months.
+    expect(out.benchmark.expectedReturn).toBeCloseTo((1140.45 / 1394.46) ** (12 / 122) - 1, 12);
   });
 });
 
