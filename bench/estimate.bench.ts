@@ -16,6 +16,7 @@ import {
   clipToPsd,
   emaReturnFromReturns,
   expCovarianceFromReturns,
+  geometricReturnFromReturns,
   jamesSteinReturnFromReturns,
   ledoitWolfFromReturns,
   meanReturnFromReturns,
@@ -85,27 +86,49 @@ const sp500Cases: BenchCase[] = [
   }),
 ];
 
-const syntheticCases: BenchCase[] = [20, 100, 500, 1000].flatMap((n) => [
-  benchCase({
-    name: `estimate: sample covariance, synthetic ${n} x 2,519 returns`,
-    timed: 'sampleCovarianceFromReturns',
-    reference: n === 500 ? 'numpy cov 24 ms; hand-written JS loops 287 ms (numerics.md)' : undefined,
-    setup: syntheticReturns(n, 2520),
-    run: (r: DatedMatrix) => sampleCovarianceFromReturns(r),
-  }),
-  benchCase({
-    name: `estimate: Ledoit-Wolf constant-variance, synthetic ${n} x 2,519 returns`,
-    timed: 'ledoitWolfFromReturns',
-    setup: syntheticReturns(n, 2520),
-    run: (r: DatedMatrix) => ledoitWolfFromReturns(r),
-  }),
-  benchCase({
-    name: `estimate: exponential covariance, synthetic ${n} x 2,519 returns`,
+/** Every estimator, by name and call, for the synthetic sizes. */
+const ESTIMATORS: readonly { name: string; timed: string; run: (r: DatedMatrix) => unknown }[] = [
+  { name: 'mean returns', timed: 'meanReturnFromReturns', run: (r) => meanReturnFromReturns(r) },
+  { name: 'CAGR returns', timed: 'geometricReturnFromReturns', run: (r) => geometricReturnFromReturns(r) },
+  { name: 'EMA returns', timed: 'emaReturnFromReturns (span 180)', run: (r) => emaReturnFromReturns(r, { span: 180 }) },
+  { name: 'CAPM returns', timed: 'capmReturnFromReturns (equal-weight market)', run: (r) => capmReturnFromReturns(r) },
+  { name: 'James-Stein returns', timed: 'jamesSteinReturnFromReturns', run: (r) => jamesSteinReturnFromReturns(r) },
+  { name: 'sample covariance', timed: 'sampleCovarianceFromReturns', run: (r) => sampleCovarianceFromReturns(r) },
+  {
+    name: 'semicovariance',
+    timed: 'semicovarianceFromReturns (benchmark 0)',
+    run: (r) => semicovarianceFromReturns(r),
+  },
+  {
+    name: 'exponential covariance',
     timed: 'expCovarianceFromReturns (span 180)',
-    setup: syntheticReturns(n, 2520),
-    run: (r: DatedMatrix) => expCovarianceFromReturns(r),
-  }),
-]);
+    run: (r) => expCovarianceFromReturns(r),
+  },
+  ...(['constant-variance', 'single-factor', 'constant-correlation'] as const).map((target) => ({
+    name: `Ledoit-Wolf ${target}`,
+    timed: `ledoitWolfFromReturns({ target: '${target}' })`,
+    run: (r: DatedMatrix) => ledoitWolfFromReturns(r, { target }),
+  })),
+  {
+    name: 'OAS',
+    timed: 'oracleApproximatingShrinkageFromReturns',
+    run: (r) => oracleApproximatingShrinkageFromReturns(r),
+  },
+];
+
+const syntheticCases: BenchCase[] = [20, 100, 500, 1000].flatMap((n) =>
+  ESTIMATORS.map((e) =>
+    benchCase({
+      name: `estimate: ${e.name}, synthetic ${n} x 2,519 returns`,
+      timed: e.timed,
+      ...(n === 500 && e.name === 'sample covariance'
+        ? { reference: 'numpy cov 24 ms; hand-written JS loops 287 ms (numerics.md)' }
+        : {}),
+      setup: syntheticReturns(n, 2520),
+      run: e.run,
+    }),
+  ),
+);
 
 const gapCases: BenchCase[] = [
   benchCase({
