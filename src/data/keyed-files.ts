@@ -115,6 +115,11 @@ export function readLotSizes(path: string): WeightMap {
   return readTickerNumbers(path, 'lot sizes', ['lot', 'lots', 'lot_size', 'lotsize', 'lot size'], 'lots');
 }
 
+/** Reads risk budgets by ticker (positive numbers, normalised by the allocator): CSV with ticker and budget columns, or JSON. */
+export function readRiskBudgets(path: string): WeightMap {
+  return readTickerNumbers(path, 'risk budgets', ['budget', 'budgets', 'risk_budget', 'risk budget'], 'budgets');
+}
+
 /**
  * Reads one number per ticker from CSV (a ticker column and one of `valueColumns`) or JSON (a ticker-to-number
  * object, or an object whose `jsonMember` holds one). DataError naming the file, line and column of any bad cell.

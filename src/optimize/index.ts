@@ -28,3 +28,4 @@ export type { MeanVarianceProblem, SectorConstraints, WeightBounds } from './pro
 export type { CovarianceCheck } from './psd.js';
 export type { SolverName } from './solvers/qp.js';
 export { SolverError } from './solvers/solver-error.js';
+export * from './allocators.js';

@@ -116,6 +116,68 @@ describe('pfopt optimize', () => {
   });
 });
 
+describe('pfopt optimize, allocation rules', () => {
+  const prices = loadPrices('sample:stocks');
+  const cov = sampleCovariance(prices);
+  const tickers = cov.tickers;
+  const n = tickers.length;
+
+  it('risk-parity gives every asset the same share of the variance of the sample covariance', async () => {
+    const out = await optimizeJson(['--objective', 'risk-parity']);
+    const w = tickers.map((t) => out.weights[t] as number);
+    const sw = tickers.map((_, i) => w.reduce((s, wj, j) => s + (cov.values[i * n + j] as number) * wj, 0));
+    const variance = w.reduce((s, wi, i) => s + wi * (sw[i] as number), 0);
+    for (let i = 0; i < n; i++) expect(((w[i] as number) * (sw[i] as number)) / variance).toBeCloseTo(1 / n, 10);
+    expect(out.riskContributions.MSFT).toBeCloseTo(0.2, 10);
+    expect(out.objective).toBe('equal-risk-contribution');
+  });
+
+  it('inverse-volatility and equal-weight follow their formulas', async () => {
+    const iv = await optimizeJson(['--objective', 'inverse-volatility']);
+    const inv = tickers.map((_, i) => 1 / Math.sqrt(cov.values[i * n + i] as number));
+    const total = inv.reduce((a, b) => a + b, 0);
+    tickers.forEach((t, i) => expect(iv.weights[t]).toBeCloseTo((inv[i] as number) / total, 14));
+    const ew = await optimizeJson(['--objective', 'equal-weight']);
+    for (const t of tickers) expect(ew.weights[t]).toBe(0.2);
+  });
+
+  it('hrp and herc expose the tree and the leaf order', async () => {
+    const hrp = await optimizeJson(['--objective', 'hrp', '--linkage', 'average']);
+    expect(hrp.linkage).toBe('average');
+    expect(hrp.tree).toHaveLength(n - 1);
+    expect([...hrp.order].sort()).toEqual([...tickers].sort());
+    const sum = Object.values(hrp.weights as Record<string, number>).reduce((a, b) => a + b, 0);
+    expect(sum).toBeCloseTo(1, 14);
+    const herc = await optimizeJson(['--objective', 'herc', '--clusters', '2']);
+    expect(herc.clusters).toBe(2);
+    expect(new Set(Object.values(herc.clusterOf)).size).toBe(2);
+  });
+
+  it('refuses constraints a rule cannot honour, naming the flag', async () => {
+    const r = await cli([
+      'optimize',
+      '--prices',
+      'sample:stocks',
+      '--objective',
+      'risk-parity',
+      '--max-leverage',
+      '1.5',
+    ]);
+    expect(r.code).toBe(2);
+    expect(r.stderr).toMatch(/--max-leverage is not supported by --objective risk-parity/);
+    const l = await cli([
+      'optimize',
+      '--prices',
+      'sample:stocks',
+      '--objective',
+      'min-volatility',
+      '--linkage',
+      'ward',
+    ]);
+    expect(l.code).toBe(2);
+  });
+});
+
 describe('pfopt frontier', () => {
   it('returns K points of rising return and volatility, above the minimum volatility, and writes the CSV', async () => {
     const file = join(dir, 'frontier.csv');

@@ -5,8 +5,18 @@
 import { writeFileSync } from 'node:fs';
 import type { Command } from 'commander';
 import { ValidationError } from '../../core/errors.js';
+import { readRiskBudgets } from '../../data/keyed-files.js';
+import type { AllocationResult } from '../../optimize/allocation-result.js';
 import { efficientFrontier } from '../../optimize/frontier.js';
 import { type Objective, optimize, type PortfolioResult } from '../../optimize/mean-variance.js';
+import {
+  ALLOCATOR_OBJECTIVES,
+  ALLOCATOR_TITLES,
+  type AllocatorFlags,
+  type AllocatorObjective,
+  checkAllocatorFlags,
+  runAllocator,
+} from '../allocator-objectives.js';
 import { action, type CliIO } from '../context.js';
 import {
   addMeanVarianceOptions,
@@ -19,10 +29,19 @@ import { choiceOption, finiteNumber, integerOption, positiveNumber } from '../op
 import { renderTable } from '../table.js';
 import { type Colors, printInfo, printResult, printWarning } from '../terminal.js';
 
-const OBJECTIVES = ['min-volatility', 'max-sharpe', 'max-utility', 'efficient-risk', 'efficient-return'] as const;
+const MEAN_VARIANCE_OBJECTIVES = [
+  'min-volatility',
+  'max-sharpe',
+  'max-utility',
+  'efficient-risk',
+  'efficient-return',
+] as const;
+type MeanVarianceObjective = (typeof MEAN_VARIANCE_OBJECTIVES)[number];
+const OBJECTIVES = [...MEAN_VARIANCE_OBJECTIVES, ...ALLOCATOR_OBJECTIVES] as const;
 type ObjectiveName = (typeof OBJECTIVES)[number];
 
-interface OptimizeFlags extends MeanVarianceFlags {
+interface OptimizeFlags extends MeanVarianceFlags, AllocatorFlags {
+  riskBudgets?: string;
   objective: ObjectiveName;
   targetVolatility?: number;
   targetReturn?: number;
@@ -34,7 +53,7 @@ interface FrontierFlags extends MeanVarianceFlags {
   out?: string;
 }
 
-const TITLES: Record<ObjectiveName, string> = {
+const TITLES: Record<MeanVarianceObjective, string> = {
   'min-volatility': 'Minimum volatility',
   'max-sharpe': 'Maximum Sharpe ratio',
   'max-utility': 'Maximum quadratic utility',
@@ -48,15 +67,43 @@ export function registerOptimizeCommands(program: Command, io: CliIO): void {
     program
       .command('optimize')
       .description(
-        'mean-variance optimal weights: minimum volatility, maximum Sharpe, utility, efficient risk or return',
+        'optimal weights: mean-variance (minimum volatility, maximum Sharpe, utility, efficient risk or return), ' +
+          'risk parity, hierarchical risk parity, HERC, equal weight, inverse volatility or inverse variance',
       )
       .requiredOption('--objective <name>', OBJECTIVES.join(', '), objectiveOption),
   )
     .option('--target-volatility <v>', 'annual volatility target of efficient-risk (0.15 is 15%)', positiveNumber)
     .option('--target-return <r>', 'annual return target of efficient-return (0.1 is 10%)', finiteNumber)
     .option('--risk-aversion <d>', "delta of max-utility: maximise mu'w - delta/2 w'Sw", positiveNumber, 1)
+    .option('--linkage <method>', 'tree linkage of hrp (default single) and herc (default ward)', linkageOption)
+    .option('--clusters <k>', 'number of clusters of herc (default: chosen by the gap statistic)', integerOption(1))
+    .option('--risk-budgets <file>', 'risk budgets of risk-parity by ticker: CSV (ticker,budget) or JSON')
     .action(
       action<OptimizeFlags>(io, async (ctx, flags) => {
+        if (isAllocator(flags.objective)) {
+          const name = flags.objective;
+          const budgets =
+            flags.riskBudgets === undefined ? undefined : readRiskBudgets(ctx.resolvePath(flags.riskBudgets));
+          const allocatorFlags = { ...flags, ...(budgets === undefined ? {} : { budgets }) };
+          checkAllocatorFlags(name, allocatorFlags);
+          const estimated = estimateProblem(ctx, flags);
+          for (const w of estimated.warnings) printWarning(ctx.term, w);
+          printInfo(ctx.term, describeEstimation(estimated, flags.riskFree));
+          const { result, extra } = runAllocator(name, estimated, allocatorFlags);
+          for (const note of result.notes) printWarning(ctx.term, note);
+          printResult(ctx.term, { ...allocationJson(result, estimated), ...extra }, () =>
+            formatAllocation(ALLOCATOR_TITLES[name], result, ctx.term.colors),
+          );
+          return;
+        }
+        const name = flags.objective;
+        for (const [value, flag] of [
+          [flags.linkage, '--linkage'],
+          [flags.clusters, '--clusters'],
+          [flags.riskBudgets, '--risk-budgets'],
+        ] as const) {
+          if (value !== undefined) throw new ValidationError(`${flag} does not apply to --objective ${name}`);
+        }
         const objective = objectiveOf(flags);
         const estimated = estimateProblem(ctx, flags);
         for (const w of estimated.warnings) printWarning(ctx.term, w);
@@ -64,7 +111,7 @@ export function registerOptimizeCommands(program: Command, io: CliIO): void {
         const result = await optimize(estimated.problem, objective, { solver: flags.solver });
         for (const note of result.notes) printWarning(ctx.term, note);
         printResult(ctx.term, portfolioJson(result, estimated), () =>
-          formatPortfolio(TITLES[flags.objective], result, ctx.term.colors),
+          formatPortfolio(TITLES[name], result, ctx.term.colors),
         );
       }),
     );
@@ -133,11 +180,15 @@ export function registerOptimizeCommands(program: Command, io: CliIO): void {
   );
 }
 
+function isAllocator(name: ObjectiveName): name is AllocatorObjective {
+  return (ALLOCATOR_OBJECTIVES as readonly string[]).includes(name);
+}
+
 function objectiveOf(flags: OptimizeFlags): Objective {
-  switch (flags.objective) {
+  switch (flags.objective as MeanVarianceObjective) {
     case 'min-volatility':
     case 'max-sharpe':
-      return { kind: flags.objective };
+      return { kind: flags.objective as 'min-volatility' | 'max-sharpe' };
     case 'max-utility':
       return { kind: 'max-utility', riskAversion: flags.riskAversion };
     case 'efficient-risk':
@@ -176,7 +227,52 @@ function portfolioJson(r: PortfolioResult, e: EstimatedProblem) {
   };
 }
 
-function byTicker(tickers: readonly string[], weights: Float64Array): Record<string, number> {
+/** The JSON of an allocation rule's result, in the same shape as a mean-variance portfolio's. */
+function allocationJson(r: AllocationResult, e: EstimatedProblem) {
+  return {
+    weights: byTicker(r.tickers, r.weights),
+    performance: {
+      expectedReturn: r.expectedReturn ?? null,
+      volatility: r.volatility ?? null,
+      sharpe: r.sharpe ?? null,
+    },
+    objective: r.method,
+    riskFreeRate: r.riskFreeRate,
+    ...(r.riskContributions === undefined
+      ? {}
+      : { riskContributions: byTicker(r.tickers, r.riskContributions.relative) }),
+    returnsModel: e.returnsModel,
+    riskModel: e.riskModel,
+    periodsPerYear: e.prices.periodsPerYear,
+    source: e.source,
+    start: e.prices.isoDates()[0],
+    end: e.prices.isoDates()[e.prices.rowCount - 1],
+    warnings: e.warnings,
+    notes: r.notes,
+  };
+}
+
+/** The human text of an allocation: weights with each asset's share of the risk, then the performance. */
+function formatAllocation(title: string, r: AllocationResult, colors: Colors): string {
+  const rc = r.riskContributions?.relative;
+  const rows = r.tickers
+    .map((t, i) => ({ t, w: r.weights[i] as number, rc: rc?.[i] }))
+    .filter((x) => Math.abs(x.w) > 5e-7)
+    .sort((a, b) => b.w - a.w || (a.t < b.t ? -1 : 1));
+  const table = renderTable(
+    [{ header: 'ticker' }, { header: 'weight', align: 'right' }, { header: 'risk share', align: 'right' }],
+    rows.map((x) => [x.t, percent(x.w), x.rc === undefined ? '' : percent(x.rc)]),
+    colors,
+  );
+  const lines = [colors.bold(title), '', table, ''];
+  if (r.expectedReturn !== undefined) lines.push(`expected annual return  ${percent(r.expectedReturn)}`);
+  if (r.volatility !== undefined) lines.push(`annual volatility       ${percent(r.volatility)}`);
+  if (r.sharpe !== undefined)
+    lines.push(`Sharpe ratio            ${r.sharpe.toFixed(3)} (risk-free rate ${r.riskFreeRate})`);
+  return lines.join('\n');
+}
+
+function byTicker(tickers: readonly string[], weights: ArrayLike<number>): Record<string, number> {
   return Object.fromEntries(tickers.map((t, i) => [t, weights[i] as number]));
 }
 
@@ -211,3 +307,4 @@ function csvField(text: string): string {
 }
 
 const objectiveOption = choiceOption(OBJECTIVES);
+const linkageOption = choiceOption(['single', 'complete', 'average', 'weighted', 'ward'] as const);
