@@ -92,7 +92,7 @@ export interface AllocationSide {
 }
 
 /** The result of either method. */
-export interface AllocationResult {
+export interface ShareAllocation {
   readonly method: 'greedy' | 'exact';
   /** The budget given (currency). */
   readonly budget: number;
@@ -118,7 +118,7 @@ export interface AllocationResult {
 }
 
 /** The result of `allocateExact`, with the solver's verdict. */
-export interface ExactAllocationResult extends AllocationResult {
+export interface ExactShareAllocation extends ShareAllocation {
   readonly method: 'exact';
   /** Whether HiGHS proved every side's allocation optimal (within the gaps). */
   readonly optimal: boolean;
@@ -166,7 +166,7 @@ export function allocateGreedy(
   prices: TickerValues,
   budget: number,
   options: AllocationOptions = {},
-): AllocationResult {
+): ShareAllocation {
   const prepared = prepare(weights, prices, budget, options);
   const lots = prepared.sides.map((side) => greedyLots(side.problem));
   return report('greedy', prepared, lots, []);
@@ -192,7 +192,7 @@ export async function allocateExact(
   prices: TickerValues,
   budget: number,
   options: ExactAllocationOptions = {},
-): Promise<ExactAllocationResult> {
+): Promise<ExactShareAllocation> {
   const prepared = prepare(weights, prices, budget, options);
   const timeLimit = options.timeLimit ?? Number.POSITIVE_INFINITY;
   if (typeof timeLimit !== 'number' || !(timeLimit > 0)) {
@@ -393,7 +393,7 @@ function report(
   prepared: Prepared,
   lotsBySide: readonly Float64Array[],
   extraWarnings: readonly string[],
-): AllocationResult {
+): ShareAllocation {
   const { budget, assets } = prepared;
   const lots = new Float64Array(assets.length);
   const value = new Float64Array(assets.length);

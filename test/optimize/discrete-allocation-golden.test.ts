@@ -2,9 +2,9 @@ import { readFileSync } from 'node:fs';
 import { describe, expect, it } from 'vitest';
 import {
   type AllocationOptions,
-  type AllocationResult,
   allocateExact,
   allocateGreedy,
+  type ShareAllocation,
 } from '../../src/optimize/discrete-allocation.js';
 
 /**
@@ -57,12 +57,12 @@ function optionsOf(inst: Instance): AllocationOptions {
   };
 }
 
-function byTicker(result: AllocationResult, key: 'shares' | 'weight' | 'targetWeight'): Record<string, number> {
+function byTicker(result: ShareAllocation, key: 'shares' | 'weight' | 'targetWeight'): Record<string, number> {
   return Object.fromEntries(result.positions.map((p) => [p.ticker, p[key]]));
 }
 
 /** The warnings the reference predicts, in its short form. */
-function warningKinds(result: AllocationResult): string[] {
+function warningKinds(result: ShareAllocation): string[] {
   return result.warnings.map((w) =>
     w.startsWith('the weights sum to')
       ? 'weights-normalised'
@@ -73,7 +73,7 @@ function warningKinds(result: AllocationResult): string[] {
 }
 
 /** Shares are whole lots with the sign of the weight, zero-weight tickers hold none, and no side overspends. */
-function expectFeasible(inst: Instance, result: AllocationResult): void {
+function expectFeasible(inst: Instance, result: ShareAllocation): void {
   for (const p of result.positions) {
     const weight = inst.weights[p.ticker] as number;
     expect(p.lotSize).toBe(inst.lotSizes?.[p.ticker] ?? 1);

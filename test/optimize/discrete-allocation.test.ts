@@ -2,9 +2,9 @@ import type { Highs, ModelData } from 'highs';
 import { describe, expect, it } from 'vitest';
 import { ValidationError } from '../../src/core/errors.js';
 import {
-  type AllocationResult,
   allocateExact,
   allocateGreedy,
+  type ShareAllocation,
   type TickerValues,
 } from '../../src/optimize/discrete-allocation.js';
 import { greedyLots } from '../../src/optimize/discrete-allocation-greedy.js';
@@ -12,7 +12,7 @@ import { solveLotMilp } from '../../src/optimize/discrete-allocation-milp.js';
 import { loadHighs } from '../../src/optimize/solvers/highs-loader.js';
 
 /** Ticker -> shares over every position, zeros included, in the reported order. */
-function sharesOf(result: AllocationResult): [string, number][] {
+function sharesOf(result: ShareAllocation): [string, number][] {
   return result.positions.map((p) => [p.ticker, p.shares]);
 }
 

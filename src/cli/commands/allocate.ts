@@ -9,10 +9,10 @@ import { latestValues } from '../../core/latest.js';
 import { readLotSizes, readWeights } from '../../data/keyed-files.js';
 import { loadPrices } from '../../data/load-prices.js';
 import {
-  type AllocationResult,
   allocateExact,
   allocateGreedy,
-  type ExactAllocationResult,
+  type ExactShareAllocation,
+  type ShareAllocation,
 } from '../../optimize/discrete-allocation.js';
 import { action, type CliIO } from '../context.js';
 import {
@@ -96,7 +96,7 @@ export function registerAllocateCommand(program: Command, io: CliIO): void {
         ...(o.shortRatio === undefined ? {} : { shortRatio: o.shortRatio }),
         ...(o.reinvest ? { reinvest: true } : {}),
       };
-      const result: AllocationResult | ExactAllocationResult =
+      const result: ShareAllocation | ExactShareAllocation =
         o.method === 'greedy'
           ? allocateGreedy(weights, priceMap, o.budget, options)
           : await allocateExact(weights, priceMap, o.budget, {
