@@ -3,7 +3,8 @@
  *
  * Layers, lowest first: `core` (dated matrix, dates, periods and risk-free conventions, returns, errors, random
  * numbers, dense linear algebra), `data` (CSV, embedded samples, synthetic markets, the local cache, keyed input
- * files), `estimate` (expected returns and covariance models), `optimize` (mean-variance objectives, the efficient frontier, integer allocation).
+ * files), `estimate` (expected returns and covariance models), `optimize` (mean-variance objectives, the efficient frontier, risk parity and hierarchical allocators, integer
+ * allocation), `risk` (metrics, VaR and CVaR, risk contributions, chart data).
  */
 
 export { type AlignJoin, alignMatrices } from './core/align.js';
@@ -49,3 +50,4 @@ export * from './estimate/index.js';
 export * from './estimate/models.js';
 export * from './optimize/discrete-allocation.js';
 export * from './optimize/index.js';
+export * from './risk/index.js';

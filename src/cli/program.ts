@@ -11,6 +11,7 @@ import { registerCacheCommands } from './commands/cache.js';
 import { registerDataCommands } from './commands/data.js';
 import { registerDemoCommand } from './commands/demo.js';
 import { registerOptimizeCommands } from './commands/optimize.js';
+import { registerRiskCommand } from './commands/risk.js';
 import type { CliIO } from './context.js';
 
 /** The package version, read from package.json. */
@@ -38,6 +39,7 @@ export function createProgram(io: CliIO): Command {
   registerDataCommands(program, io);
   registerOptimizeCommands(program, io);
   registerAllocateCommand(program, io);
+  registerRiskCommand(program, io);
   registerCacheCommands(program, io);
   for (const cmd of program.commands) cmd.exitOverride().configureOutput(program.configureOutput());
   for (const cmd of program.commands.flatMap((c) => c.commands)) {
