@@ -5,6 +5,7 @@
  * regularisation), on an exact active-set solver or HiGHS.
  */
 
+export * from './allocators.js';
 export { fmt as formatNumber } from './diagnose.js';
 export {
   efficientFrontier,
@@ -28,4 +29,3 @@ export type { MeanVarianceProblem, SectorConstraints, WeightBounds } from './pro
 export type { CovarianceCheck } from './psd.js';
 export type { SolverName } from './solvers/qp.js';
 export { SolverError } from './solvers/solver-error.js';
-export * from './allocators.js';
