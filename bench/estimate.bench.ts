@@ -6,7 +6,6 @@
  */
 
 import type { DatedMatrix } from '../src/core/dated-matrix.js';
-import { cholesky } from '../src/core/linalg/cholesky.js';
 import { symmetricEigen, symmetricEigenvalues } from '../src/core/linalg/eigen.js';
 import { simpleReturns } from '../src/core/returns.js';
 import { readCsvMatrix } from '../src/data/csv/index.js';
@@ -153,13 +152,6 @@ function indefinite500(): Float64Array {
 }
 
 const kernelCases: BenchCase[] = [
-  benchCase({
-    name: 'linalg: Cholesky 500 x 500',
-    timed: 'cholesky of a synthetic 500-asset covariance',
-    reference: 'numpy 1.65 ms; hand-written JS 32 ms (numerics.md)',
-    setup: () => sampleCovarianceFromReturns(syntheticReturns(500, 2520)()).values,
-    run: (a: Float64Array) => cholesky(a, 500),
-  }),
   benchCase({
     name: 'linalg: symmetric eigendecomposition 500 x 500 (values and vectors)',
     timed: 'symmetricEigen: Householder tridiagonalisation + implicit QL',
