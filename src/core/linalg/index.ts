@@ -4,7 +4,16 @@
  * says otherwise (`gram` reads a column-major data matrix, like DatedMatrix).
  */
 
-export { cholesky, choleskySolve, NotPositiveDefiniteError, tryCholesky } from './cholesky.js';
+export {
+  type CholeskyOptions,
+  cholesky,
+  choleskySolve,
+  NotPositiveDefiniteError,
+  type SemidefiniteCholesky,
+  type SemidefiniteCholeskyOptions,
+  semidefiniteCholesky,
+  tryCholesky,
+} from './cholesky.js';
 export { type SymmetricEigen, symmetricEigen, symmetricEigenvalues } from './eigen.js';
 export { type GramOptions, gram } from './gram.js';
 export { simdAvailable } from './gram-simd.js';
