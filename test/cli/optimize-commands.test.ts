@@ -136,7 +136,9 @@ describe('pfopt optimize, allocation rules', () => {
     const iv = await optimizeJson(['--objective', 'inverse-volatility']);
     const inv = tickers.map((_, i) => 1 / Math.sqrt(cov.values[i * n + i] as number));
     const total = inv.reduce((a, b) => a + b, 0);
-    tickers.forEach((t, i) => expect(iv.weights[t]).toBeCloseTo((inv[i] as number) / total, 14));
+    tickers.forEach((t, i) => {
+      expect(iv.weights[t]).toBeCloseTo((inv[i] as number) / total, 14);
+    });
     const ew = await optimizeJson(['--objective', 'equal-weight']);
     for (const t of tickers) expect(ew.weights[t]).toBe(0.2);
   });
