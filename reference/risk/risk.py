@@ -20,8 +20,9 @@ TypeScript:
 - volatility contributions: np.cov (ddof 1), w_i (S w)_i / sqrt(w'Sw) * sqrt(P); sectors with pandas groupby.
 - correlation: pandas DataFrame.corr() (pairwise); histogram: np.histogram.
 - Monte Carlo: an exact re-run of the simulation with reference/random/xoshiro256starstar.py (the Python port of
-  pfopt's generator) and numpy's Cholesky factor, following the draw order stated in src/risk/monte-carlo.ts; and the
-  Student-t quantiles and tail means (scipy.stats.t, quad) that the statistical tests compare simulations with.
+  pfopt's generator), reference/random/ziggurat.py (the normals of Random.fillNormal) and numpy's Cholesky factor,
+  following the draw order stated in src/risk/monte-carlo.ts; and the Student-t quantiles and tail means
+  (scipy.stats.t, quad) that the statistical tests compare simulations with.
 
 Writes golden.json beside this file. Run from the repository root:
     /tmp/refenv/bin/python reference/risk/risk.py
@@ -44,13 +45,19 @@ HERE = os.path.dirname(os.path.abspath(__file__))
 ROOT = os.path.dirname(os.path.dirname(HERE))
 
 
-def load_xoshiro():
-    spec = importlib.util.spec_from_file_location(
-        "xoshiro", os.path.join(ROOT, "reference", "random", "xoshiro256starstar.py")
-    )
+def load_reference(name, file):
+    spec = importlib.util.spec_from_file_location(name, os.path.join(ROOT, "reference", "random", file))
     module = importlib.util.module_from_spec(spec)
     spec.loader.exec_module(module)
     return module
+
+
+def load_xoshiro():
+    return load_reference("xoshiro", "xoshiro256starstar.py")
+
+
+def load_ziggurat():
+    return load_reference("ziggurat", "ziggurat.py")
 
 
 # ----------------------------------------------------------------------------------------------------------- inputs
@@ -425,8 +432,10 @@ def portfolio_case(name, source, returns, weights, P, rf, sectors=None, benchmar
 
 
 # -------------------------------------------------------------------------------------------------- Monte Carlo
-def mc_reproduction(xo, X, w, model, paths, h, seed, nu, alpha):
-    """Re-runs src/risk/monte-carlo.ts's simulation with the Python port of the generator (draw order as documented)."""
+def mc_reproduction(xo, zig, X, w, model, paths, h, seed, nu, alpha):
+    """Re-runs src/risk/monte-carlo.ts's simulation with the Python port of the generator (draw order as documented):
+    the normals are the ziggurat stream of the fork 'normal' (zig.normal, Random.fillNormal's algorithm), n per period,
+    period after period, path after path; the chi-squared draws are gamma variates of the fork 'chi-square'."""
     T, n = X.shape
     root = xo.Xoshiro.seeded(seed)
     out = np.empty((paths, n))
@@ -443,7 +452,7 @@ def mc_reproduction(xo, X, w, model, paths, h, seed, nu, alpha):
         for p in range(paths):
             acc = np.ones(n)
             for _ in range(h):
-                z = np.array([gz.normal() for _ in range(n)])
+                z = np.array([zig.normal(gz) for _ in range(n)])
                 scale = np.sqrt((nu - 2) / (2 * gw.gamma(nu / 2))) if model == "student-t" else 1.0
                 x = mu + scale * (L @ z)
                 if h == 1:
@@ -457,6 +466,7 @@ def mc_reproduction(xo, X, w, model, paths, h, seed, nu, alpha):
 # --------------------------------------------------------------------------------------------------------- main
 def main():
     xo = load_xoshiro()
+    zig = load_ziggurat()
     golden = {
         "header": {
             "script": "reference/risk/risk.py",
@@ -626,7 +636,7 @@ def main():
         "weights": floats(w3),
         "runs": [
             {"model": m, "paths": p, "horizon": h, "seed": s, "degreesOfFreedom": nu, "confidence": c,
-             **mc_reproduction(xo, X3, w3, m, p, h, s, nu, 1 - c)}
+             **mc_reproduction(xo, zig, X3, w3, m, p, h, s, nu, 1 - c)}
             for (m, p, h, s, nu, c) in [
                 ("normal", 1500, 1, 7, None, 0.95),
                 ("normal", 700, 3, 11, None, 0.99),

@@ -42,6 +42,11 @@ export interface SimulatedScenarios {
 
 /** Paths per block: the draws of one block (block x horizon x assets doubles) stay in the cache. */
 const BLOCK = 64;
+/**
+ * Normal draws per `fillNormal` call of `gaussianPaths`: as many whole paths as fit in 8192 doubles (64 KiB, so they
+ * stay in the cache until they are copied to the panels), at least one path and at most a block.
+ */
+const DRAW_CHUNK = 8192;
 /** Paths per block of the bootstrap. */
 const BOOTSTRAP_BLOCK = 1024;
 /** The most simulated returns (paths x assets) one simulation may hold: 2^27 doubles, 1 GiB. */
@@ -61,11 +66,11 @@ export const MAX_SCENARIO_VALUES = 2 ** 27;
  * - `'bootstrap'`: x is the return vector of a historical period drawn uniformly with replacement (`Random.int(T)`),
  *   all assets of that period together.
  *
- * Reproducibility: the generator is `new Random(seed)`; the normals come from its fork 'normal' and are drawn path
- * after path, period after period, asset after asset (n per period); the chi-squared draws come from the fork
- * 'chi-square' (one per period of each path, in the same order), the bootstrap periods from the fork 'bootstrap'.
- * Throws ValidationError for invalid options, data with NaN, fewer than 2 periods (normal and Student-t) or none, or
- * more than `MAX_SCENARIO_VALUES` simulated returns.
+ * Reproducibility: the generator is `new Random(seed)`; the normals are the stream of `Random.fillNormal` (the
+ * ziggurat method) of its fork 'normal', taken path after path, period after period, asset after asset (n per
+ * period); the chi-squared draws come from the fork 'chi-square' (one per period of each path, in the same order),
+ * the bootstrap periods from the fork 'bootstrap'. Throws ValidationError for invalid options, data with NaN, fewer
+ * than 2 periods (normal and Student-t) or none, or more than `MAX_SCENARIO_VALUES` simulated returns.
  */
 export function simulateAssetReturns(
   returns: AssetReturnMatrix,
@@ -257,17 +262,28 @@ function gaussianPaths(
   const x = ws.x;
   const scales = nus.map(() => new Float64Array(horizon * block).fill(1));
   const growths = horizon > 1 ? nus.map(() => new Float64Array(n * block)) : undefined;
+  // The normals of `chunk` whole paths at a time, in draw order (path, period, asset), before they go to the panels.
+  const perPath = horizon * n;
+  const chunk = Math.max(1, Math.min(block, Math.floor(DRAW_CHUNK / perPath)));
+  const draws = new Float64Array(chunk * perPath);
   for (let p0 = 0; p0 < paths; p0 += block) {
     const count = Math.min(block, paths - p0);
     // Draws in path order: path q of the block, period s, asset k -> path panel s * pathPanels + q / 4, row k, lane q % 4.
-    for (let q = 0; q < count; q++) {
-      for (let s = 0; s < horizon; s++) {
-        const o = (s * pathPanels + (q >> 2)) * depth * 4 + (q & 3);
-        for (let k = 0; k < n; k++) z[o + k * 4] = zRng.normal();
-        for (let j = 0; j < models; j++) {
-          const w = wRngs[j];
-          const nu = nus[j] as number;
-          if (w !== undefined) (scales[j] as Float64Array)[s * block + q] = Math.sqrt((nu - 2) / (2 * w.gamma(nu / 2)));
+    for (let q0 = 0; q0 < count; q0 += chunk) {
+      const m = Math.min(chunk, count - q0);
+      zRng.fillNormal(draws, 0, m * perPath);
+      for (let q = q0; q < q0 + m; q++) {
+        for (let s = 0; s < horizon; s++) {
+          const o = (s * pathPanels + (q >> 2)) * depth * 4 + (q & 3);
+          const d = ((q - q0) * horizon + s) * n;
+          for (let k = 0; k < n; k++) z[o + k * 4] = draws[d + k] as number;
+          for (let j = 0; j < models; j++) {
+            const w = wRngs[j];
+            const nu = nus[j] as number;
+            if (w !== undefined) {
+              (scales[j] as Float64Array)[s * block + q] = Math.sqrt((nu - 2) / (2 * w.gamma(nu / 2)));
+            }
+          }
         }
       }
     }

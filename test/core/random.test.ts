@@ -1,7 +1,7 @@
 import { readFileSync } from 'node:fs';
 import { describe, expect, it } from 'vitest';
 import { ValidationError } from '../../src/core/errors.js';
-import { Random } from '../../src/core/random.js';
+import { normalZigguratTables, Random } from '../../src/core/random.js';
 
 /**
  * Values written by reference/random/xoshiro256starstar.py, an independent Python implementation (plain integer
@@ -415,5 +415,293 @@ describe('Random: distributions', () => {
     expect(Math.abs(m.variance - 1)).toBeLessThan(6 * 2.8e-3);
     expect(ksDistance(xs.subarray(0, 200_000), (x) => 1 - Math.exp(-x))).toBeLessThan(ksBound(200_000));
     expect(xs.every((x) => x >= 0 && Number.isFinite(x))).toBe(true);
+  });
+});
+
+/**
+ * Values written by reference/random/ziggurat.py: the ziggurat tables it derives with 80-digit decimal arithmetic, and
+ * draws of its own implementation of the published algorithm on the Python port of the generator.
+ */
+interface ZigguratReference {
+  r: string;
+  v: string;
+  x: string[];
+  f: string[];
+  streams: { seed: string; path: string[]; values: string[]; next: string }[];
+  long: {
+    seed: string;
+    count: number;
+    slow: [number, string, string][];
+    sum: string;
+    sumSquares: string;
+    next: string;
+  };
+  tails: { seed: string; draws: [number, string][]; count: number; next: string };
+}
+const ZIG = JSON.parse(
+  readFileSync(new URL('../../reference/random/ziggurat.json', import.meta.url), 'utf8'),
+) as ZigguratReference;
+
+/** Whether a reference draw took the tail path, whose value goes through Math.log (V8's fdlibm vs the C library). */
+const viaTail = (events: string): boolean => events.split(' ').includes('tail');
+
+describe('Random.fillNormal: agreement with the reference implementation', () => {
+  it('uses the tables the reference derives, bit for bit', () => {
+    const { x, f } = normalZigguratTables();
+    expect(Array.from(x)).toEqual(ZIG.x.map(Number));
+    expect(Array.from(f)).toEqual(ZIG.f.map(Number));
+  });
+
+  it.each(ZIG.streams.map((s) => [`${s.seed} ${JSON.stringify(s.path)}`, s] as const))(
+    'gives the reference draws for seed %s and then the same next output',
+    (_, s) => {
+      let r = new Random(BigInt(s.seed));
+      for (const label of s.path) r = r.fork(label);
+      // Exact: every one of these draws is a product u * X[i] or a wedge draw (the same IEEE operations on both sides).
+      expect(Array.from(r.fillNormal(new Float64Array(s.values.length)))).toEqual(s.values.map(Number));
+      expect(hex64(r.nextBigUint64())).toBe(s.next);
+    },
+  );
+
+  it('takes the same wedge, rejection and tail paths as the reference over 20,000 draws', () => {
+    const r = new Random(BigInt(ZIG.long.seed));
+    const xs = r.fillNormal(new Float64Array(ZIG.long.count));
+    // The next output pins the number of outputs consumed, hence every wedge test, rejection and tail loop.
+    expect(hex64(r.nextBigUint64())).toBe(ZIG.long.next);
+    expect(ZIG.long.slow.length).toBeGreaterThan(250);
+    for (const [index, value, events] of ZIG.long.slow) {
+      if (viaTail(events)) expectClose([xs[index] as number], [value]);
+      else expect(xs[index]).toBe(Number(value));
+    }
+    // Every other draw is a fast-path product: the sums (exact in Python, rounded here) pin them together.
+    let sum = 0;
+    let squares = 0;
+    for (const x of xs) {
+      sum += x;
+      squares += x * x;
+    }
+    expect(Math.abs(sum - Number(ZIG.long.sum))).toBeLessThan(1e-10);
+    expect(Math.abs(squares - Number(ZIG.long.sumSquares))).toBeLessThan(1e-9);
+  });
+
+  it('draws the tail beyond r as the reference does', () => {
+    const r = new Random(BigInt(ZIG.tails.seed));
+    const xs = r.fillNormal(new Float64Array(ZIG.tails.count));
+    expect(hex64(r.nextBigUint64())).toBe(ZIG.tails.next);
+    const got = ZIG.tails.draws.map(([index]) => xs[index] as number);
+    expectClose(
+      got,
+      ZIG.tails.draws.map(([, value]) => value),
+    );
+    expect(got.every((x) => Math.abs(x) > 3.6541528853610088)).toBe(true);
+    // No other draw is beyond r: the reference lists every tail draw of the range.
+    expect(Array.from(xs).filter((x) => Math.abs(x) > 3.6541528853610088)).toHaveLength(got.length);
+  });
+});
+
+describe('Random.fillNormal: tables', () => {
+  const { x, f } = normalZigguratTables();
+  const r = 3.6541528853610088; // Marsaglia & Tsang (2000), 256 layers
+  const v = Number(ZIG.v);
+
+  it('has 256 layers from r down to 0 with f = exp(-x^2 / 2)', () => {
+    expect(x).toHaveLength(257);
+    expect(f).toHaveLength(257);
+    expect(x[1]).toBe(r);
+    expect(x[256]).toBe(0);
+    expect(f[256]).toBe(1);
+    for (let i = 0; i < 256; i++) {
+      expect(x[i] as number).toBeGreaterThan(x[i + 1] as number);
+      expect(f[i] as number).toBeLessThan(f[i + 1] as number);
+    }
+    // The reference rounds exp(-x^2/2) of each double x correctly. Here the rounding of x^2/2 (relative 2^-52, so
+    // x^2/2 * 2^-52 in the exponent) and Math.exp's error (below an ulp) bound the difference.
+    for (let i = 0; i < 257; i++) {
+      const xi = x[i] as number;
+      const bound = (2 + 0.5 * xi * xi) * 2 ** -52 * (f[i] as number);
+      expect(Math.abs((f[i] as number) - Math.exp(-0.5 * xi * xi))).toBeLessThanOrEqual(bound);
+    }
+  });
+
+  it('gives every layer the same area v, and the base layer its tail', () => {
+    // Layer i >= 1 is [0, x_i] x [f(x_i), f(x_i+1)]; rounding the table entries and the difference of two f values
+    // (the smallest 0.0013) leaves a relative error below 1e-12.
+    for (let i = 1; i < 256; i++) {
+      const area = (x[i] as number) * ((f[i + 1] as number) - (f[i] as number));
+      expect(Math.abs(area / v - 1)).toBeLessThan(1e-12);
+    }
+    // The base layer: X[0] f(r) = v = r f(r) + integral_r^inf exp(-t^2/2) dt = r f(r) + sqrt(pi/2) erfc(r / sqrt 2).
+    expect(Math.abs(((x[0] as number) * (f[1] as number)) / v - 1)).toBeLessThan(1e-15);
+    const base = r * (f[1] as number) + Math.sqrt(Math.PI / 2) * erfc(r / Math.SQRT2);
+    // erfc's fractional error (1.2e-7) on the tail term, a sixth of v.
+    expect(Math.abs(base / v - 1)).toBeLessThan(3e-8);
+  });
+});
+
+describe('Random.fillNormal: the stream', () => {
+  it('fills a range in pieces exactly as in one call, and leaves the rest of the array alone', () => {
+    const whole = new Random(17).fillNormal(new Float64Array(5000));
+    const r = new Random(17);
+    const pieces = new Float64Array(5000);
+    let k = 0;
+    for (const size of [0, 1, 2, 3, 997, 0, 1500, 2497]) {
+      expect(r.fillNormal(pieces, k, k + size)).toBe(pieces);
+      k += size;
+    }
+    expect(k).toBe(5000);
+    expect(Array.from(pieces)).toEqual(Array.from(whole));
+    const part = new Float64Array(10).fill(7);
+    new Random(17).fillNormal(part, 3, 6);
+    expect(Array.from(part)).toEqual([7, 7, 7, whole[0], whole[1], whole[2], 7, 7, 7, 7]);
+    expect(Array.from(new Random(17).fillNormal(new Float64Array(4), 2))).toEqual([0, 0, whole[0], whole[1]]);
+  });
+
+  it('repeats itself for a seed, differs across seeds and never gives 0 or a non-finite number', () => {
+    const a = new Random(123).fillNormal(new Float64Array(100_000));
+    const b = new Random(123).fillNormal(new Float64Array(100_000));
+    const c = new Random(124).fillNormal(new Float64Array(100_000));
+    expect(Array.from(b)).toEqual(Array.from(a));
+    expect(Array.from(c).filter((x, i) => x === a[i])).toHaveLength(0);
+    expect(a.every((x) => Number.isFinite(x) && x !== 0)).toBe(true);
+  });
+
+  it('shares the generator with the other methods but not the spare normal of normal()', () => {
+    // normal() keeps the second normal of its pair (returning it takes no output); a fillNormal in between neither
+    // uses nor discards it, and draws from where the pair left the generator.
+    const a = new Random(9);
+    const b = new Random(9);
+    a.normal();
+    const filled = Array.from(a.fillNormal(new Float64Array(50)));
+    const spare = a.normal();
+    b.normal();
+    expect(b.normal()).toBe(spare);
+    expect(Array.from(b.fillNormal(new Float64Array(50)))).toEqual(filled);
+    // Afterwards the outputs continue from where fillNormal stopped.
+    expect(a.nextBigUint64()).toBe(b.nextBigUint64());
+    expect(filled).not.toContain(spare);
+  });
+
+  it('rejects ranges outside the array', () => {
+    const r = new Random(1);
+    const out = new Float64Array(5);
+    for (const [start, end] of [
+      [-1, 3],
+      [3, 2],
+      [0, 6],
+      [1.5, 3],
+      [0, Number.NaN],
+      [Number.POSITIVE_INFINITY, 5],
+    ] as const) {
+      expect(() => r.fillNormal(out, start, end)).toThrow(ValidationError);
+    }
+    expect(() => r.fillNormal(out, 0, 6)).toThrow(/0 <= start <= end <= 5/);
+    expect(Array.from(out)).toEqual([0, 0, 0, 0, 0]);
+    expect(r.fillNormal(out, 5, 5)).toBe(out);
+  });
+});
+
+describe('Random.fillNormal: the standard normal distribution', () => {
+  it('has the moments of the standard normal and independent consecutive draws (1e6 draws)', () => {
+    const xs = new Random(31).fillNormal(new Float64Array(N));
+    const m = moments(xs);
+    // Standard errors at n = 1e6: mean 1e-3, variance sqrt(2/n) = 1.4e-3, skewness sqrt(6/n) = 2.4e-3,
+    // excess kurtosis sqrt(24/n) = 4.9e-3; 6 standard errors allowed.
+    expect(Math.abs(m.mean)).toBeLessThan(6e-3);
+    expect(Math.abs(m.variance - 1)).toBeLessThan(6 * 1.4e-3);
+    expect(Math.abs(m.skew)).toBeLessThan(6 * 2.4e-3);
+    expect(Math.abs(m.exkurt)).toBeLessThan(6 * 4.9e-3);
+    // Lag-1 correlations of the draws and of their squares (centred, variance 2): standard error 1/sqrt(n) = 1e-3.
+    let s = 0;
+    let s2 = 0;
+    for (let i = 1; i < N; i++) {
+      const a = xs[i - 1] as number;
+      const b = xs[i] as number;
+      s += a * b;
+      s2 += (a * a - 1) * (b * b - 1);
+    }
+    expect(Math.abs(s / N)).toBeLessThan(6e-3);
+    expect(Math.abs(s2 / N / 2)).toBeLessThan(6e-3);
+  });
+
+  it('passes a Kolmogorov-Smirnov test against the normal CDF on 1e6 draws', () => {
+    const xs = new Random(32).fillNormal(new Float64Array(N));
+    // sqrt(n) D_n is asymptotically Kolmogorov-distributed: P(sqrt(n) D_n > 2.9) = 2 exp(-2 * 2.9^2) = 1e-7. The CDF's
+    // error (below 1.2e-7) is negligible beside the bound, 2.9e-3.
+    const d = ksDistance(xs, normalCdf);
+    expect(d).toBeLessThan(ksBound(N));
+    // The test has power: a sample scaled by 1.01 is rejected.
+    expect(
+      ksDistance(
+        xs.map((x) => 1.01 * x),
+        normalCdf,
+      ),
+    ).toBeGreaterThan(ksBound(N));
+  });
+
+  it('puts the right mass in fine bins, in the tails and beyond r (1e7 draws)', () => {
+    const n = 10_000_000;
+    const chunk = new Float64Array(1_000_000);
+    const r = new Random(33);
+    // 182 cells: 180 bins of width 0.05 over [-4.5, 4.5] and the two outer ranges. A wrong wedge test misplaces mass
+    // within the strips [x_(i+1), x_i] (0.007 to 0.2 wide) in every bin: accepting every wedge candidate gives a
+    // chi-squared of about 1,560 here, and the F values of the wrong layer about 450 (a correct sampler: about 181).
+    const width = 0.05;
+    const bins = 180;
+    const counts = new Float64Array(bins + 2);
+    let beyond3 = 0;
+    let beyond4 = 0;
+    let positive = 0;
+    let tailCount = 0;
+    let tailSum = 0;
+    let tailSquares = 0;
+    const rr = 3.6541528853610088;
+    for (let done = 0; done < n; done += chunk.length) {
+      r.fillNormal(chunk);
+      for (const x of chunk) {
+        const b = Math.floor((x + 4.5) / width);
+        const cell = b < 0 ? 0 : b >= bins ? bins + 1 : b + 1;
+        counts[cell] = (counts[cell] as number) + 1;
+        const a = Math.abs(x);
+        if (x > 0) positive++;
+        if (a > 3) beyond3++;
+        if (a > 4) beyond4++;
+        if (a > rr) {
+          tailCount++;
+          tailSum += a;
+          tailSquares += a * a;
+        }
+      }
+    }
+    // Pearson's chi-squared with 181 degrees of freedom: scipy.stats.chi2.isf(1e-7, 181) = 297.8.
+    let chi2 = 0;
+    for (let c = 0; c < bins + 2; c++) {
+      const lo = c === 0 ? Number.NEGATIVE_INFINITY : -4.5 + (c - 1) * width;
+      const hi = c === bins + 1 ? Number.POSITIVE_INFINITY : -4.5 + c * width;
+      const p =
+        (hi === Number.POSITIVE_INFINITY ? 1 : normalCdf(hi)) - (lo === Number.NEGATIVE_INFINITY ? 0 : normalCdf(lo));
+      chi2 += ((counts[c] as number) - n * p) ** 2 / (n * p);
+    }
+    expect(chi2).toBeLessThan(297.8);
+    // Frequencies against P(|Z| > t) = erfc(t / sqrt 2), within 6 binomial standard errors sqrt(p (1 - p) / n):
+    // beyond 3 (p = 2.7e-3, 27,000 draws, relative standard error 0.6%), beyond 4 (p = 6.3e-5, 633 draws, 4.0%) and
+    // beyond r, the draws of the tail algorithm (p = 2.6e-4, 2,580 draws, 2.0%); signs: p = 1/2.
+    const frequency = (count: number, p: number, what: string) => {
+      const se = Math.sqrt((p * (1 - p)) / n);
+      if (!(Math.abs(count / n - p) < 6 * se))
+        expect.fail(`${what}: ${count / n} vs ${p} (${(count / n - p) / se} SE)`);
+    };
+    frequency(beyond3, erfc(3 / Math.SQRT2), '|z| > 3');
+    frequency(beyond4, erfc(4 / Math.SQRT2), '|z| > 4');
+    frequency(tailCount, erfc(rr / Math.SQRT2), '|z| > r');
+    frequency(positive, 0.5, 'z > 0');
+    // The shape of the tail beyond r: E[|Z| | |Z| > r] = phi(r) / P(Z > r) = 3.897 (the inverse Mills ratio), with
+    // Var = 1 + r m - m^2 = 0.0535; 6 standard errors of the conditional mean of about 2,580 draws.
+    const mills = Math.exp(-0.5 * rr * rr) / Math.sqrt(2 * Math.PI) / (0.5 * erfc(rr / Math.SQRT2));
+    const tailVar = 1 + rr * mills - mills * mills;
+    const tailMean = tailSum / tailCount;
+    expect(Math.abs(tailMean - mills)).toBeLessThan(6 * Math.sqrt(tailVar / tailCount));
+    // Its sample variance: this tail has excess kurtosis 4.19 (scipy.stats.truncnorm(r, inf)), so the relative standard
+    // error is sqrt((4.19 + 2) / 2580) = 4.9%; 6 of them allowed. (Dropping the tail's rejection step inflates it 43%.)
+    expect(Math.abs(tailSquares / tailCount - tailMean * tailMean - tailVar)).toBeLessThan(6 * 0.049 * tailVar);
   });
 });
