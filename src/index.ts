@@ -35,6 +35,7 @@ export * from './data/cache/index.js';
 export * from './data/csv/index.js';
 export {
   readLotSizes,
+  readMarketCaps,
   readSectorBounds,
   readSectorMap,
   readWeights,

@@ -21,6 +21,14 @@ import {
   type RiskModel,
 } from '../estimate/models.js';
 import type { MeanVarianceProblem } from '../optimize/problem.js';
+import {
+  addBlackLittermanOptions,
+  BLACK_LITTERMAN,
+  type BlackLittermanFlags,
+  checkBlackLittermanFlags,
+  estimateBlackLitterman,
+  marketIndexPrices,
+} from './black-litterman-options.js';
 import type { CommandContext } from './context.js';
 import {
   addPriceOptions,
@@ -34,7 +42,7 @@ import {
 } from './options.js';
 
 /** The flags of the shared options, as commander parses them. */
-export interface MeanVarianceFlags extends PriceOptions {
+export interface MeanVarianceFlags extends PriceOptions, BlackLittermanFlags {
   returnsModel: string;
   riskModel: string;
   benchmark?: string;
@@ -67,16 +75,19 @@ function boundsPair(value: string): [number, number] {
   return [lo, hi];
 }
 
+/** The `--returns-model` choices: the estimators, and Black-Litterman over the chosen risk model. */
+const RETURNS_MODEL_CHOICES = [...RETURNS_MODELS, BLACK_LITTERMAN] as const;
+
 /** Adds the data, estimator and constraint options to a command. */
 export function addMeanVarianceOptions(cmd: Command): Command {
-  return addPriceOptions(cmd)
+  addPriceOptions(cmd)
     .option('--tickers <tickers...>', 'use only these tickers (default: every ticker of the price data)')
     .option('--start <date>', 'first price date to use, YYYY-MM-DD')
     .option('--end <date>', 'last price date to use, YYYY-MM-DD')
     .option(
       `--returns-model <model>`,
-      `expected returns: ${RETURNS_MODELS.join(', ')}`,
-      choiceOption(RETURNS_MODELS),
+      `expected returns: ${RETURNS_MODEL_CHOICES.join(', ')} (the posterior of --views, --market-caps)`,
+      choiceOption(RETURNS_MODEL_CHOICES),
       'cagr',
     )
     .option('--risk-model <model>', `covariance: ${RISK_MODELS.join(', ')}`, choiceOption(RISK_MODELS), 'sample')
@@ -114,6 +125,7 @@ export function addMeanVarianceOptions(cmd: Command): Command {
       choiceOption(['auto', 'active-set', 'highs'] as const),
       'auto',
     );
+  return addBlackLittermanOptions(cmd);
 }
 
 /** What the shared options resolve to: the problem, and what the estimation used, for the report. */
@@ -121,10 +133,14 @@ export interface EstimatedProblem {
   readonly problem: MeanVarianceProblem;
   readonly source: string;
   readonly prices: DatedMatrix;
-  readonly returnsModel: ReturnsModel;
+  readonly returnsModel: ReturnsModel | typeof BLACK_LITTERMAN;
   readonly riskModel: RiskModel;
   readonly benchmark?: string;
   readonly warnings: readonly string[];
+  /** With `--returns-model black-litterman`: prior, posterior, implied weights and settings, for the JSON output. */
+  readonly blackLitterman?: Record<string, unknown>;
+  /** With `--returns-model black-litterman`: one line on how the posterior was formed. */
+  readonly blackLittermanDescription?: string;
 }
 
 /**
@@ -139,7 +155,9 @@ export function estimateProblem(ctx: CommandContext, flags: MeanVarianceFlags): 
     );
   }
   const label = flags.prices ?? ctx.config.prices ?? source;
+  checkBlackLittermanFlags(flags.returnsModel, flags);
   let prices = loadPrices(source, load).between(flags.start, flags.end);
+  const market = marketIndexPrices(ctx, flags, prices, load);
   let benchmark: DatedMatrix | undefined;
   if (flags.benchmark !== undefined) {
     if (prices.has(flags.benchmark)) {
@@ -156,24 +174,34 @@ export function estimateProblem(ctx: CommandContext, flags: MeanVarianceFlags): 
       }
     }
   }
+  if (market?.inData && prices.has(flags.marketIndex as string)) {
+    prices = prices.selectTickers(prices.tickers.filter((t) => t !== flags.marketIndex));
+  }
   if (flags.tickers !== undefined)
     prices = prices.selectTickers(flags.tickers.flatMap((t) => t.split(',')).filter((t) => t));
   if (prices.rowCount < 3) {
     throw new DataError(`${label} has ${prices.rowCount} price dates in the chosen range; at least 3 are needed`);
   }
-  const returnsModel = parseReturnsModel(flags.returnsModel);
+  const isBlackLitterman = flags.returnsModel === BLACK_LITTERMAN;
+  const returnsModel = isBlackLitterman ? BLACK_LITTERMAN : parseReturnsModel(flags.returnsModel);
   const riskModel = parseRiskModel(flags.riskModel);
   const settings = {
     span: flags.span,
     riskFreeRate: flags.riskFree ?? 0,
     ...(benchmark === undefined ? {} : { benchmark }),
   };
-  const mu = estimateReturns(prices, returnsModel, settings);
   const cov = estimateRisk(prices, riskModel, settings);
+  const bl = isBlackLitterman
+    ? estimateBlackLitterman(ctx, flags, cov, market?.prices, flags.riskFree ?? 0)
+    : undefined;
+  const mu =
+    bl === undefined
+      ? estimateReturns(prices, returnsModel as ReturnsModel, settings).values
+      : bl.model.expectedReturns.values;
   const tickers = prices.tickers;
   const problem: MeanVarianceProblem = {
-    expectedReturns: mu.values,
-    covariance: cov.values,
+    expectedReturns: mu,
+    covariance: bl === undefined ? cov.values : bl.model.covariance.values,
     tickers,
     riskFreeRate: flags.riskFree ?? 0,
     ...(flags.bounds === undefined ? {} : { bounds: flags.bounds }),
@@ -196,6 +224,7 @@ export function estimateProblem(ctx: CommandContext, flags: MeanVarianceFlags): 
     riskModel,
     ...(flags.benchmark === undefined ? {} : { benchmark: flags.benchmark }),
     warnings: cov.warnings,
+    ...(bl === undefined ? {} : { blackLitterman: bl.report, blackLittermanDescription: bl.description }),
   };
 }
 
@@ -237,6 +266,7 @@ export function describeEstimation(e: EstimatedProblem, riskFree: number | undef
   const rf = riskFree === undefined ? 'risk-free rate 0 (the default; set --risk-free)' : `risk-free rate ${riskFree}`;
   return (
     `${e.source}: ${e.prices.columnCount} assets, ${e.prices.rowCount} prices from ${first} to ${last} ` +
-    `(${e.prices.periodsPerYear} a year); returns model ${e.returnsModel}, risk model ${e.riskModel}; ${rf}`
+    `(${e.prices.periodsPerYear} a year); returns model ${e.returnsModel}, risk model ${e.riskModel}; ${rf}` +
+    (e.blackLittermanDescription === undefined ? '' : `\n${e.blackLittermanDescription}`)
   );
 }

@@ -1,7 +1,7 @@
 /**
- * Small keyed input files: portfolio weights, ticker-to-sector maps and sector bounds. Each is accepted as CSV (a
- * header naming the columns) or JSON, chosen by the file extension. Every problem is a DataError naming the file and,
- * for CSV, the line.
+ * Small keyed input files: portfolio weights, lot sizes, risk budgets, market capitalisations, ticker-to-sector maps
+ * and sector bounds. Each is accepted as CSV (a header naming the columns) or JSON, chosen by the file extension.
+ * Every problem is a DataError naming the file and, for CSV, the line.
  */
 
 import { readFileSync } from 'node:fs';
@@ -118,6 +118,20 @@ export function readLotSizes(path: string): WeightMap {
 /** Reads risk budgets by ticker (positive numbers, normalised by the allocator): CSV with ticker and budget columns, or JSON. */
 export function readRiskBudgets(path: string): WeightMap {
   return readTickerNumbers(path, 'risk budgets', ['budget', 'budgets', 'risk_budget', 'risk budget'], 'budgets');
+}
+
+/**
+ * Reads market capitalisations by ticker (any one currency; only their ratios matter): CSV with a ticker column and a
+ * market_cap (or marketcap, market cap, cap, value) column, or JSON as a ticker-to-number object or an object with a
+ * `marketCaps` member. Signs and totals are the caller's to check.
+ */
+export function readMarketCaps(path: string): WeightMap {
+  return readTickerNumbers(
+    path,
+    'market caps',
+    ['market_cap', 'marketcap', 'market cap', 'cap', 'market_value', 'value'],
+    'marketCaps',
+  );
 }
 
 /**

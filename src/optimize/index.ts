@@ -6,6 +6,29 @@
  */
 
 export * from './allocators.js';
+export {
+  type AbsoluteView,
+  type BlackLittermanCovariance,
+  type BlackLittermanInput,
+  type BlackLittermanResult,
+  type BlackLittermanReturns,
+  type BlackLittermanView,
+  type BlackLittermanViews,
+  blackLitterman,
+  blackLittermanWeights,
+  type ImpliedWeightsOptions,
+  marketImpliedPriorReturns,
+  marketImpliedRiskAversion,
+  marketWeights,
+  type OmegaMethod,
+  type PriorCovariance,
+  type PriorOptions,
+  parseViews,
+  type RelativeView,
+  type RiskAversionOptions,
+  type ViewMatrices,
+  viewMatrices,
+} from './black-litterman.js';
 export { fmt as formatNumber } from './diagnose.js';
 export {
   efficientFrontier,
