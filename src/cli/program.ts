@@ -12,6 +12,7 @@ import { registerDataCommands } from './commands/data.js';
 import { registerDemoCommand } from './commands/demo.js';
 import { registerOptimizeCommands } from './commands/optimize.js';
 import { registerRiskCommand } from './commands/risk.js';
+import { registerStressCommand } from './commands/stress.js';
 import type { CliIO } from './context.js';
 
 /** The package version, read from package.json. */
@@ -40,6 +41,7 @@ export function createProgram(io: CliIO): Command {
   registerOptimizeCommands(program, io);
   registerAllocateCommand(program, io);
   registerRiskCommand(program, io);
+  registerStressCommand(program, io);
   registerCacheCommands(program, io);
   for (const cmd of program.commands) cmd.exitOverride().configureOutput(program.configureOutput());
   for (const cmd of program.commands.flatMap((c) => c.commands)) {

@@ -1,7 +1,9 @@
 /**
  * Risk assessment: metrics of a return series and against a benchmark, drawdowns, value at risk and expected
  * shortfall by six methods with their asset decomposition, Monte Carlo scenarios, risk contributions by asset and
- * sector, portfolio returns at constant weights, plain data for charts, and the report that combines them.
+ * sector, portfolio returns at constant weights, plain data for charts, the report that combines them, and stress
+ * tests (historical episodes, hypothetical and factor shocks, scenario files, the reverse stress test, the
+ * distribution of the value at a horizon; stress/).
  */
 
 export { type BenchmarkMetrics, type BenchmarkMetricsOptions, benchmarkMetrics } from './benchmark-metrics.js';
@@ -71,6 +73,7 @@ export {
   seriesRiskReport,
   seriesRiskReports,
 } from './report.js';
+export * from './stress/index.js';
 export type { AssetReturnMatrix } from './types.js';
 export {
   checkConfidence,

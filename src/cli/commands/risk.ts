@@ -9,12 +9,10 @@ import { isoDate } from '../../core/dates.js';
 import { DataError, ValidationError } from '../../core/errors.js';
 import { simpleReturns } from '../../core/returns.js';
 import { readCsvMatrix } from '../../data/csv/index.js';
-import { readSectorMap, readWeights } from '../../data/keyed-files.js';
 import { loadPrices } from '../../data/load-prices.js';
 import type { BenchmarkMetrics } from '../../risk/benchmark-metrics.js';
-import { UNASSIGNED_SECTOR } from '../../risk/contributions.js';
 import type { SeriesMetrics } from '../../risk/metrics.js';
-import { equalWeights, portfolioReturns } from '../../risk/portfolio-returns.js';
+import { portfolioReturns } from '../../risk/portfolio-returns.js';
 import {
   type BenchmarkSeries,
   type PortfolioRiskReport,
@@ -26,6 +24,7 @@ import {
 import { VAR_METHODS, type VarMethod } from '../../risk/var.js';
 import { action, type CliIO, type CommandContext } from '../context.js';
 import { addPriceOptions, finiteNumber, integerOption, type PriceOptions, priceSource } from '../options.js';
+import { benchmarkReturns, loadPortfolioPrices, portfolioWeights, sectorMap, tickerList } from '../portfolio-input.js';
 import { renderTable } from '../table.js';
 import { type Colors, printInfo, printResult, printWarning } from '../terminal.js';
 
@@ -147,12 +146,10 @@ function runRisk(ctx: CommandContext, flags: RiskFlags): void {
   }
   const loaded = flags.returns !== undefined ? loadReturns(ctx, flags) : loadPriceReturns(ctx, flags);
   const portfolio = flags.weights !== undefined || flags.equal === true;
-  if (!portfolio && flags.returns === undefined) {
-    throw new ValidationError(
-      'pfopt risk on prices needs a portfolio: pass --weights FILE or --equal (or give --returns FILE to analyse ' +
-        'return series)',
-    );
-  }
+  const needPortfolio =
+    'pfopt risk on prices needs a portfolio: pass --weights FILE or --equal (or give --returns FILE to analyse ' +
+    'return series)';
+  if (!portfolio && flags.returns === undefined) throw new ValidationError(needPortfolio);
   if (flags.sectors !== undefined && !portfolio) {
     throw new ValidationError('--sectors needs a portfolio: pass --weights FILE or --equal');
   }
@@ -187,12 +184,7 @@ function runRisk(ctx: CommandContext, flags: RiskFlags): void {
       : {}),
   };
   if (portfolio) {
-    const weights = flags.equal ? equalWeights(returns.tickers) : readWeights(ctx.resolvePath(flags.weights as string));
-    let sum = 0;
-    for (const w of Object.values(weights)) sum += w;
-    if (Math.abs(sum - 1) > 1e-6) {
-      printWarning(ctx.term, `the weights sum to ${sum}; the remaining ${1 - sum} is cash at a zero return`);
-    }
+    const weights = portfolioWeights(ctx, flags, returns.tickers, needPortfolio);
     const p = portfolioReturns(returns, weights);
     if (p.droppedDates > 0) {
       printWarning(
@@ -200,16 +192,7 @@ function runRisk(ctx: CommandContext, flags: RiskFlags): void {
         `${p.droppedDates} of ${returns.rowCount} dates left out: a held asset has no return on them`,
       );
     }
-    const sectors = flags.sectors === undefined ? undefined : readSectorMap(ctx.resolvePath(flags.sectors));
-    if (sectors !== undefined) {
-      const missing = p.assets.tickers.filter((t) => !Object.hasOwn(sectors, t));
-      if (missing.length > 0) {
-        printWarning(
-          ctx.term,
-          `${flags.sectors} has no sector for ${missing.join(', ')}; they are grouped as "${UNASSIGNED_SECTOR}"`,
-        );
-      }
-    }
+    const sectors = flags.sectors === undefined ? undefined : sectorMap(ctx, flags.sectors, p.assets.tickers);
     const report = portfolioRiskReport(p, { ...options, ...(sectors === undefined ? {} : { sectors }) });
     printInfo(
       ctx.term,
@@ -231,32 +214,18 @@ function runRisk(ctx: CommandContext, flags: RiskFlags): void {
   printResult(ctx.term, json, () => formatSeries(reports, ctx.term.colors));
 }
 
-/** Prices -> simple returns, with the benchmark split off and the universe and dates chosen. */
+/** Prices -> simple returns, with the benchmark split off and the universe and dates chosen (portfolio-input.ts). */
 function loadPriceReturns(ctx: CommandContext, flags: RiskFlags): Loaded {
-  const { source, load } = priceSource(ctx, flags);
-  if (source === undefined) {
-    throw new ValidationError(
-      'no data given: pass --prices FILE or --prices sample:NAME with --weights FILE or --equal, or --returns FILE',
-    );
-  }
-  const label = flags.prices ?? ctx.config.prices ?? source;
-  let prices = loadPrices(source, load).between(flags.start, flags.end);
-  let benchmark: BenchmarkSeries | undefined;
-  if (flags.benchmark !== undefined) {
-    if (prices.has(flags.benchmark)) {
-      benchmark = seriesOf(simpleReturns(prices.selectTickers([flags.benchmark])), flags.benchmark);
-      prices = prices.selectTickers(prices.tickers.filter((t) => t !== flags.benchmark));
-    } else {
-      benchmark = benchmarkFromPrices(ctx, flags, load);
-    }
-  }
-  if (flags.tickers !== undefined) prices = prices.selectTickers(tickerList(flags.tickers));
-  if (prices.rowCount < 2) throw new DataError(`${label} has ${prices.rowCount} price dates in the chosen range`);
+  const { prices, benchmark, label } = loadPortfolioPrices(
+    ctx,
+    flags,
+    'no data given: pass --prices FILE or --prices sample:NAME with --weights FILE or --equal, or --returns FILE',
+  );
   return {
     returns: simpleReturns(prices),
     source: label,
     priceDates: prices.dates,
-    ...(benchmark === undefined ? {} : { benchmark }),
+    ...(benchmark === undefined ? {} : { benchmark: benchmarkReturns(benchmark) }),
   };
 }
 
@@ -303,10 +272,6 @@ function benchmarkFromPrices(
 
 function seriesOf(m: DatedMatrix, name: string): BenchmarkSeries {
   return { name, dates: m.dates, returns: m.column(0) };
-}
-
-function tickerList(tickers: string[]): string[] {
-  return tickers.flatMap((t) => t.split(',')).filter((t) => t !== '');
 }
 
 /** The date of the starting wealth: the price date before the first return, when prices are known. */
