@@ -3,10 +3,12 @@
  *
  * Layers, lowest first: `core` (dated matrix, dates, periods and risk-free conventions, returns, errors, random
  * numbers, dense linear algebra), `data` (CSV, embedded samples, synthetic markets, the local cache, keyed input
- * files), `estimate` (expected returns and covariance models), `optimize` (mean-variance objectives, the efficient frontier, risk parity and hierarchical allocators, integer
- * allocation), `risk` (metrics, VaR and CVaR, risk contributions, chart data).
+ * files), `estimate` (expected returns and covariance models), `optimize` (mean-variance objectives, the efficient frontier, Black-Litterman, risk parity and hierarchical
+ * allocators, integer allocation), `risk` (metrics, VaR and CVaR, risk contributions, chart data, stress tests), `backtest` (walk-forward simulation of
+ * strategies with costs, and its results).
  */
 
+export * from './backtest/index.js';
 export { type AlignJoin, alignMatrices } from './core/align.js';
 export { DatedMatrix, type DatedMatrixOptions } from './core/dated-matrix.js';
 export { epochDay, isoDate, isValidYmd, parseIsoDate, weekdayOf, ymdOf } from './core/dates.js';

@@ -7,6 +7,7 @@ import { readFileSync } from 'node:fs';
 import { Command, CommanderError } from 'commander';
 import { PfoptError } from '../core/errors.js';
 import { registerAllocateCommand } from './commands/allocate.js';
+import { registerBacktestCommand } from './commands/backtest.js';
 import { registerCacheCommands } from './commands/cache.js';
 import { registerDataCommands } from './commands/data.js';
 import { registerDemoCommand } from './commands/demo.js';
@@ -41,6 +42,7 @@ export function createProgram(io: CliIO): Command {
   registerOptimizeCommands(program, io);
   registerAllocateCommand(program, io);
   registerRiskCommand(program, io);
+  registerBacktestCommand(program, io);
   registerStressCommand(program, io);
   registerCacheCommands(program, io);
   for (const cmd of program.commands) cmd.exitOverride().configureOutput(program.configureOutput());
