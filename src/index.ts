@@ -51,6 +51,11 @@ export { type DataSummary, summarize, type TickerSummary } from './data/summary.
 export * from './data/synthetic.js';
 export * from './estimate/index.js';
 export * from './estimate/models.js';
+export {
+  type HistoricalScenarios,
+  historicalScenarios,
+  historicalScenariosFromReturns,
+} from './estimate/scenarios.js';
 export * from './optimize/discrete-allocation.js';
 export * from './optimize/index.js';
 export * from './risk/index.js';

@@ -2,7 +2,9 @@
  * Mean-variance portfolio optimisation: objectives (minimum volatility, maximum Sharpe ratio, maximum quadratic
  * utility, efficient risk, efficient return), the efficient frontier, and the constraints they accept (bounds,
  * budget or market neutrality, sector limits, gross leverage, turnover, transaction costs, a volatility cap, L2
- * regularisation), on an exact active-set solver or HiGHS.
+ * regularisation), on an exact active-set solver or HiGHS. Black-Litterman turns a market-implied prior and views
+ * into posterior returns and covariance that every objective accepts. The tail objectives (tail/) minimise CVaR,
+ * CDaR, mean absolute deviation or semivariance over historical scenarios.
  */
 
 export * from './allocators.js';
@@ -52,3 +54,15 @@ export type { MeanVarianceProblem, SectorConstraints, WeightBounds } from './pro
 export type { CovarianceCheck } from './psd.js';
 export type { SolverName } from './solvers/qp.js';
 export { SolverError } from './solvers/solver-error.js';
+export {
+  type CardinalityConstraint,
+  optimizeTail,
+  optimizeTailSync,
+  type TailMeasureOptions,
+  type TailMeasures,
+  type TailObjective,
+  type TailOptions,
+  type TailProblem,
+  type TailResult,
+  tailRiskMeasures,
+} from './tail/index.js';

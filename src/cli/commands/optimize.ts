@@ -27,6 +27,14 @@ import {
 } from '../mean-variance-options.js';
 import { choiceOption, finiteNumber, integerOption, positiveNumber } from '../options.js';
 import { renderTable } from '../table.js';
+import {
+  addTailOptions,
+  isTailObjective,
+  rejectTailFlags,
+  runTailObjective,
+  TAIL_OBJECTIVES,
+  type TailFlags,
+} from '../tail-objectives.js';
 import { type Colors, printInfo, printResult, printWarning } from '../terminal.js';
 
 const MEAN_VARIANCE_OBJECTIVES = [
@@ -37,10 +45,10 @@ const MEAN_VARIANCE_OBJECTIVES = [
   'efficient-return',
 ] as const;
 type MeanVarianceObjective = (typeof MEAN_VARIANCE_OBJECTIVES)[number];
-const OBJECTIVES = [...MEAN_VARIANCE_OBJECTIVES, ...ALLOCATOR_OBJECTIVES] as const;
+const OBJECTIVES = [...MEAN_VARIANCE_OBJECTIVES, ...ALLOCATOR_OBJECTIVES, ...TAIL_OBJECTIVES] as const;
 type ObjectiveName = (typeof OBJECTIVES)[number];
 
-interface OptimizeFlags extends MeanVarianceFlags, AllocatorFlags {
+interface OptimizeFlags extends MeanVarianceFlags, AllocatorFlags, TailFlags {
   riskBudgets?: string;
   objective: ObjectiveName;
   targetVolatility?: number;
@@ -63,23 +71,35 @@ const TITLES: Record<MeanVarianceObjective, string> = {
 
 /** Registers `optimize` and `frontier`. */
 export function registerOptimizeCommands(program: Command, io: CliIO): void {
-  addMeanVarianceOptions(
-    program
-      .command('optimize')
-      .description(
-        'optimal weights: mean-variance (minimum volatility, maximum Sharpe, utility, efficient risk or return), ' +
-          'risk parity, hierarchical risk parity, HERC, equal weight, inverse volatility or inverse variance',
-      )
-      .requiredOption('--objective <name>', OBJECTIVES.join(', '), objectiveOption),
+  addTailOptions(
+    addMeanVarianceOptions(
+      program
+        .command('optimize')
+        .description(
+          'optimal weights: mean-variance (minimum volatility, maximum Sharpe, utility, efficient risk or return), ' +
+            'risk parity, hierarchical risk parity, HERC, equal weight, inverse volatility or inverse variance, ' +
+            'or tail risk (minimum CVaR, efficient CVaR, minimum CDaR, semivariance or mean absolute deviation)',
+        )
+        .requiredOption('--objective <name>', OBJECTIVES.join(', '), objectiveOption),
+    ),
   )
     .option('--target-volatility <v>', 'annual volatility target of efficient-risk (0.15 is 15%)', positiveNumber)
-    .option('--target-return <r>', 'annual return target of efficient-return (0.1 is 10%)', finiteNumber)
+    .option(
+      '--target-return <r>',
+      'annual return target of efficient-return and the tail objectives (0.1 is 10%)',
+      finiteNumber,
+    )
     .option('--risk-aversion <d>', "delta of max-utility: maximise mu'w - delta/2 w'Sw", positiveNumber, 1)
     .option('--linkage <method>', 'tree linkage of hrp (default single) and herc (default ward)', linkageOption)
     .option('--clusters <k>', 'number of clusters of herc (default: chosen by the gap statistic)', integerOption(1))
     .option('--risk-budgets <file>', 'risk budgets of risk-parity by ticker: CSV (ticker,budget) or JSON')
     .action(
       action<OptimizeFlags>(io, async (ctx, flags) => {
+        if (isTailObjective(flags.objective)) {
+          await runTailObjective(ctx, flags.objective, flags);
+          return;
+        }
+        rejectTailFlags(flags.objective, flags);
         if (isAllocator(flags.objective)) {
           const name = flags.objective;
           const budgets =
