@@ -18,7 +18,8 @@ TypeScript:
   and CVaR by complex-step differentiation (f'(w) = Im f(w + i h e_k) / h, h = 1e-30) of VaR(w) written with numpy
   operations on complex numbers, exact to rounding and independent of any derivative formula.
 - volatility contributions: np.cov (ddof 1), w_i (S w)_i / sqrt(w'Sw) * sqrt(P); sectors with pandas groupby.
-- correlation: pandas DataFrame.corr() (pairwise); histogram: np.histogram.
+- correlation: pandas DataFrame.corr() (pairwise); histogram: np.histogram; clustered correlation: the leaf order of
+  scipy.cluster.hierarchy.linkage on the condensed distances sqrt((1 - rho) / 2) (leaves_list).
 - Monte Carlo: an exact re-run of the simulation with reference/random/xoshiro256starstar.py (the Python port of
   pfopt's generator), reference/random/ziggurat.py (the normals of Random.fillNormal) and numpy's Cholesky factor,
   following the draw order stated in src/risk/monte-carlo.ts; and the Student-t quantiles and tail means
@@ -40,6 +41,8 @@ import pandas as pd
 import scipy
 from numpy.lib.stride_tricks import sliding_window_view
 from scipy import integrate, stats
+from scipy.cluster import hierarchy
+from scipy.spatial.distance import squareform
 
 HERE = os.path.dirname(os.path.abspath(__file__))
 ROOT = os.path.dirname(os.path.dirname(HERE))
@@ -463,6 +466,18 @@ def mc_reproduction(xo, zig, X, w, model, paths, h, seed, nu, alpha):
     return scenario_var(out, w, alpha)
 
 
+def clustered_correlation(source, returns, method):
+    """The pairwise correlation matrix in the leaf order of SciPy's hierarchical clustering on sqrt((1 - rho) / 2)."""
+    rho = returns.corr().to_numpy()
+    d = np.sqrt(np.clip((1 - rho) / 2, 0, 1))
+    np.fill_diagonal(d, 0)
+    z = hierarchy.linkage(squareform(d, checks=False), method=method)
+    order = [int(i) for i in hierarchy.leaves_list(z)]
+    tickers = [str(returns.columns[i]) for i in order]
+    return {"source": source, "method": method, "order": tickers, "values": floats(rho[np.ix_(order, order)]),
+            "merges": [[int(a), int(b), num(h), int(c)] for a, b, h, c in z]}
+
+
 # --------------------------------------------------------------------------------------------------------- main
 def main():
     xo = load_xoshiro()
@@ -626,6 +641,9 @@ def main():
         "correlationStocks": {"order": order, "values": floats(st_r.corr().loc[order, order].to_numpy())},
         "correlationSynth50": floats(s50.corr().to_numpy()[:6, :6]),
         "histogram": {"bins": 20, "edges": floats(edges), "counts": [int(c) for c in counts]},
+        "clusteredCorrelation": [clustered_correlation(name, df, method)
+                                 for name, df in [("sample:stocks", st_r), ("reference/data/synth-50x750.csv", s50)]
+                                 for method in ["average", "single", "ward"]],
     }
 
     # --- Monte Carlo: exact re-runs (3 assets of stocks, complete dates) ------------------------------------------

@@ -1,12 +1,14 @@
 /**
- * Plain data for risk charts (their rendering lives elsewhere): risk-return points, an ordered correlation matrix,
- * the underwater curve, a return histogram with VaR and CVaR marks, and risk-contribution bars.
+ * Plain data for risk charts (their rendering lives elsewhere): risk-return points, an ordered correlation matrix
+ * (in any order, or in the leaf order of a hierarchical clustering with its tree), the underwater curve, a return histogram with VaR and CVaR marks, and risk-contribution bars.
  */
 
 import type { DatedMatrix } from '../core/dated-matrix.js';
 import { isoDate } from '../core/dates.js';
 import { ValidationError } from '../core/errors.js';
 import { gram } from '../core/linalg/gram.js';
+import { correlationDistance } from '../optimize/hierarchical/correlation-distance.js';
+import { type Linkage, type LinkageMethod, leavesList, linkage } from '../optimize/hierarchical/linkage.js';
 import { drawdownSeries } from './drawdown.js';
 import { annualVolatility, cagr } from './metrics.js';
 import { isConstant, mean, validValues } from './stats.js';
@@ -100,6 +102,49 @@ export function correlationMatrix(returns: DatedMatrix, order?: readonly (string
     }
   }
   return { tickers, values: out };
+}
+
+/** A correlation matrix in the leaf order of a hierarchical clustering, with the tree (for a dendrogram). */
+export interface ClusteredCorrelationMatrix extends CorrelationMatrix {
+  /**
+   * The dendrogram over the input's columns (point ids are the input's column indices, SciPy's conventions); the
+   * rows and columns of `values` follow its leaves from left to right.
+   */
+  readonly tree: Linkage;
+}
+
+/**
+ * The Pearson correlation matrix of `correlationMatrix` (pairwise over common periods), with rows and columns in the
+ * leaf order of the hierarchical clustering of the assets on the correlation distance `d_ij = sqrt((1 - rho_ij) / 2)`
+ * (the distance of hierarchical risk parity), by `method` linkage (default `'average'`): correlated assets sit
+ * together, so blocks show on a heatmap. Throws ValidationError when a correlation is undefined (a pair with fewer
+ * than 2 common periods, or a constant series), naming the pair.
+ */
+export function clusteredCorrelationMatrix(
+  returns: DatedMatrix,
+  method: LinkageMethod = 'average',
+): ClusteredCorrelationMatrix {
+  const plain = correlationMatrix(returns);
+  const n = plain.tickers.length;
+  for (let a = 0; a < n; a++) {
+    for (let b = a; b < n; b++) {
+      if (Number.isNaN(plain.values[a * n + b] as number)) {
+        const pair = a === b ? `${plain.tickers[a]} is constant` : `${plain.tickers[a]} and ${plain.tickers[b]}`;
+        throw new ValidationError(
+          `cannot cluster the correlation matrix: the correlation of ${pair} is undefined ` +
+            '(fewer than 2 common periods or a constant series); leave one of them out',
+        );
+      }
+    }
+  }
+  const tree = linkage(correlationDistance(plain.values, n), method);
+  const order = Array.from(leavesList(tree));
+  const values = new Float64Array(n * n);
+  for (let a = 0; a < n; a++) {
+    for (let b = 0; b < n; b++)
+      values[a * n + b] = plain.values[(order[a] as number) * n + (order[b] as number)] as number;
+  }
+  return { tickers: order.map((j) => plain.tickers[j] as string), values, tree };
 }
 
 function pairCorrelation(x: Float64Array, y: Float64Array): number {

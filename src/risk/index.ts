@@ -8,8 +8,10 @@
 
 export { type BenchmarkMetrics, type BenchmarkMetricsOptions, benchmarkMetrics } from './benchmark-metrics.js';
 export {
+  type ClusteredCorrelationMatrix,
   type ContributionBar,
   type CorrelationMatrix,
+  clusteredCorrelationMatrix,
   contributionBars,
   correlationMatrix,
   type DrawdownChart,

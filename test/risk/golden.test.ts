@@ -18,12 +18,12 @@
 import { readFileSync } from 'node:fs';
 import { fileURLToPath } from 'node:url';
 import { describe, expect, it } from 'vitest';
-import type { DatedMatrix } from '../../src/core/dated-matrix.js';
+import { DatedMatrix } from '../../src/core/dated-matrix.js';
 import { simpleReturns } from '../../src/core/returns.js';
 import { readSectorMap } from '../../src/data/keyed-files.js';
 import { loadPrices } from '../../src/data/load-prices.js';
 import { benchmarkMetrics } from '../../src/risk/benchmark-metrics.js';
-import { correlationMatrix, returnHistogram } from '../../src/risk/chart-data.js';
+import { clusteredCorrelationMatrix, correlationMatrix, returnHistogram } from '../../src/risk/chart-data.js';
 import { seriesMetrics } from '../../src/risk/metrics.js';
 import { portfolioReturns } from '../../src/risk/portfolio-returns.js';
 import { onDates, portfolioRiskReport } from '../../src/risk/report.js';
@@ -87,6 +87,13 @@ interface Golden {
   charts: {
     correlationStocks: { order: string[]; values: Num[] };
     correlationSynth50: number[];
+    clusteredCorrelation: {
+      source: string;
+      method: 'average' | 'single' | 'ward';
+      order: string[];
+      values: Num[];
+      merges: [number, number, Num, number][];
+    }[];
     histogram: { bins: number; edges: number[]; counts: number[] };
   };
   monteCarlo: {
@@ -263,6 +270,36 @@ describe('chart data against pandas / numpy', () => {
     const got = correlationMatrix(returnsOf('sample:stocks'), c.order);
     expect(got.tickers).toEqual(c.order);
     closeArray(got.values, c.values, 'correlation');
+  });
+
+  it('orders the correlation matrix by SciPy hierarchical clustering (average, single and Ward linkage)', () => {
+    expect(golden.charts.clusteredCorrelation.length).toBe(6);
+    for (const c of golden.charts.clusteredCorrelation) {
+      const got = clusteredCorrelationMatrix(returnsOf(c.source), c.method);
+      expect(got.tickers, `${c.source} ${c.method}`).toEqual(c.order);
+      closeArray(got.values, c.values, `${c.source} ${c.method} correlation`);
+      c.merges.forEach(([left, right, height, count], k) => {
+        expect(got.tree.merges[4 * k], `merge ${k} left`).toBe(left);
+        expect(got.tree.merges[4 * k + 1], `merge ${k} right`).toBe(right);
+        close(got.tree.merges[4 * k + 2] as number, height, `${c.source} ${c.method} merge ${k} height`);
+        expect(got.tree.merges[4 * k + 3], `merge ${k} count`).toBe(count);
+      });
+    }
+  });
+
+  it('refuses to cluster a correlation matrix with an undefined entry, naming the asset', () => {
+    const r = returnsOf('sample:stocks');
+    const flat = new DatedMatrix(
+      r.dates,
+      ['FLAT', ...r.tickers],
+      (() => {
+        const v = new Float64Array(r.rowCount * (r.columnCount + 1));
+        v.fill(0.01, 0, r.rowCount);
+        v.set(r.values, r.rowCount);
+        return v;
+      })(),
+    );
+    expect(() => clusteredCorrelationMatrix(flat)).toThrow(/FLAT is constant/);
   });
 
   it('computes the correlation of complete data with one Gram product', () => {
