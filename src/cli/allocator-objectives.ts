@@ -1,6 +1,6 @@
 /**
  * The objectives of `pfopt optimize` that are allocation rules rather than mean-variance programs: risk parity,
- * hierarchical risk parity, HERC, equal weight, inverse volatility and inverse variance. Each runs on the same
+ * hierarchical risk parity, HERC, equal weight, inverse volatility, inverse variance and market-cap weight. Each runs on the same
  * estimates as the mean-variance objectives (the covariance of the risk model; the expected returns only for the
  * reported performance) and returns the same JSON shape plus its own measures.
  */
@@ -17,6 +17,7 @@ import {
   inverseVolatility,
   type LinkageMethod,
   linkageMatrix,
+  marketCapWeight,
   riskBudgeting,
 } from '../optimize/allocators.js';
 import type { EstimatedProblem, MeanVarianceFlags } from './mean-variance-options.js';
@@ -29,6 +30,7 @@ export const ALLOCATOR_OBJECTIVES = [
   'equal-weight',
   'inverse-volatility',
   'inverse-variance',
+  'market-cap',
 ] as const;
 export type AllocatorObjective = (typeof ALLOCATOR_OBJECTIVES)[number];
 
@@ -37,6 +39,8 @@ export interface AllocatorFlags {
   linkage?: LinkageMethod;
   clusters?: number;
   budgets?: Readonly<Record<string, number>>;
+  /** Market capitalisations of `market-cap`, read from `--market-caps FILE`. */
+  caps?: Readonly<Record<string, number>>;
 }
 
 /** Human titles. */
@@ -47,6 +51,7 @@ export const ALLOCATOR_TITLES: Record<AllocatorObjective, string> = {
   'equal-weight': 'Equal weight',
   'inverse-volatility': 'Inverse volatility',
   'inverse-variance': 'Inverse variance',
+  'market-cap': 'Market-cap weight',
 };
 
 /** Mean-variance constraint flags, and the one objective among these that understands each (if any). */
@@ -81,6 +86,11 @@ export function checkAllocatorFlags(objective: AllocatorObjective, flags: MeanVa
   }
   if (flags.budgets !== undefined && objective !== 'risk-parity') {
     throw new ValidationError(`--risk-budgets applies to --objective risk-parity, not ${objective}`);
+  }
+  if (objective === 'market-cap' && flags.caps === undefined) {
+    throw new ValidationError(
+      '--objective market-cap needs --market-caps FILE (CSV ticker,market_cap or JSON {"TICKER": cap})',
+    );
   }
 }
 
@@ -135,6 +145,19 @@ export function runAllocator(
       return { result: inverseVolatility(covariance, performance), extra: {} };
     case 'inverse-variance':
       return { result: inverseVariance(covariance, performance), extra: {} };
+    case 'market-cap': {
+      const caps = flags.caps as Readonly<Record<string, number>>;
+      const r = marketCapWeight(caps, { ...performance, tickers, covariance: covariance.values });
+      return {
+        result: r,
+        extra: {
+          marketCaps: byTicker(
+            tickers,
+            tickers.map((t) => caps[t] as number),
+          ),
+        },
+      };
+    }
   }
 }
 

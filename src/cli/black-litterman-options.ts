@@ -90,7 +90,10 @@ export function checkBlackLittermanFlags(returnsModel: string, flags: BlackLitte
   if (returnsModel !== BLACK_LITTERMAN) {
     const first = given[0];
     if (first !== undefined) {
-      throw new ValidationError(`${first[1]} applies to --returns-model black-litterman, not ${returnsModel}`);
+      const alsoCaps = first[1] === '--market-caps' ? ' (or to --objective market-cap)' : '';
+      throw new ValidationError(
+        `${first[1]} applies to --returns-model black-litterman${alsoCaps}, not ${returnsModel}`,
+      );
     }
     return;
   }

@@ -363,7 +363,8 @@ describe('pfopt optimize --returns-model black-litterman', () => {
     ]) {
       const r = await cli(['optimize', '--prices', 'sample:stocks', '--objective', 'max-sharpe', ...flag]);
       expect(r.code).toBe(2);
-      expect(r.stderr).toContain(`${flag[0]} applies to --returns-model black-litterman, not cagr`);
+      const alsoCaps = flag[0] === '--market-caps' ? ' (or to --objective market-cap)' : '';
+      expect(r.stderr).toContain(`${flag[0]} applies to --returns-model black-litterman${alsoCaps}, not cagr`);
     }
   });
 });

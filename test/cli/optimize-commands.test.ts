@@ -143,6 +143,38 @@ describe('pfopt optimize, allocation rules', () => {
     for (const t of tickers) expect(ew.weights[t]).toBe(0.2);
   });
 
+  it('market-cap weighs by the capitalisations of --market-caps and needs the file', async () => {
+    const dir = mkdtempSync(join(tmpdir(), 'pfopt-caps-'));
+    try {
+      const caps = { MSFT: 256e9, AMZN: 58e9, IBM: 167e9, GOOG: 180e9, AAPL: 213e9, XOM: 300e9 };
+      const file = join(dir, 'caps.json');
+      writeFileSync(file, JSON.stringify(caps));
+      const out = await optimizeJson(['--objective', 'market-cap', '--market-caps', file]);
+      // 874e9 is the total of the five held tickers (XOM is not among the assets and is ignored).
+      for (const t of tickers) expect(out.weights[t]).toBeCloseTo(caps[t as keyof typeof caps] / 874e9, 14);
+      expect(out.marketCaps.GOOG).toBe(180e9);
+      expect(out.objective).toBe('market-cap');
+      const missing = await cli(['optimize', '--prices', 'sample:stocks', '--objective', 'market-cap']);
+      expect(missing.code).toBe(2);
+      expect(missing.stderr).toContain('--objective market-cap needs --market-caps FILE');
+      const stray = await cli([
+        'optimize',
+        '--prices',
+        'sample:stocks',
+        '--objective',
+        'min-volatility',
+        '--market-caps',
+        file,
+      ]);
+      expect(stray.code).toBe(2);
+      expect(stray.stderr).toContain(
+        '--market-caps applies to --returns-model black-litterman (or to --objective market-cap)',
+      );
+    } finally {
+      rmSync(dir, { recursive: true, force: true });
+    }
+  });
+
   it('hrp and herc expose the tree and the leaf order', async () => {
     const hrp = await optimizeJson(['--objective', 'hrp', '--linkage', 'average']);
     expect(hrp.linkage).toBe('average');

@@ -5,7 +5,7 @@
 import { writeFileSync } from 'node:fs';
 import type { Command } from 'commander';
 import { ValidationError } from '../../core/errors.js';
-import { readRiskBudgets } from '../../data/keyed-files.js';
+import { readMarketCaps, readRiskBudgets } from '../../data/keyed-files.js';
 import type { AllocationResult } from '../../optimize/allocation-result.js';
 import { efficientFrontier } from '../../optimize/frontier.js';
 import { type Objective, optimize, type PortfolioResult } from '../../optimize/mean-variance.js';
@@ -17,6 +17,7 @@ import {
   checkAllocatorFlags,
   runAllocator,
 } from '../allocator-objectives.js';
+import { BLACK_LITTERMAN } from '../black-litterman-options.js';
 import { action, type CliIO } from '../context.js';
 import {
   addMeanVarianceOptions,
@@ -104,9 +105,22 @@ export function registerOptimizeCommands(program: Command, io: CliIO): void {
           const name = flags.objective;
           const budgets =
             flags.riskBudgets === undefined ? undefined : readRiskBudgets(ctx.resolvePath(flags.riskBudgets));
-          const allocatorFlags = { ...flags, ...(budgets === undefined ? {} : { budgets }) };
+          // --market-caps feeds the market-cap rule here, and the Black-Litterman prior only with that returns model.
+          const caps =
+            name === 'market-cap' && flags.marketCaps !== undefined
+              ? readMarketCaps(ctx.resolvePath(flags.marketCaps))
+              : undefined;
+          const allocatorFlags = {
+            ...flags,
+            ...(budgets === undefined ? {} : { budgets }),
+            ...(caps === undefined ? {} : { caps }),
+          };
           checkAllocatorFlags(name, allocatorFlags);
-          const estimated = estimateProblem(ctx, flags);
+          const { marketCaps: _capsFile, ...withoutCaps } = flags;
+          const estimated = estimateProblem(
+            ctx,
+            caps === undefined || flags.returnsModel === BLACK_LITTERMAN ? flags : withoutCaps,
+          );
           for (const w of estimated.warnings) printWarning(ctx.term, w);
           printInfo(ctx.term, describeEstimation(estimated, flags.riskFree));
           const { result, extra } = runAllocator(name, estimated, allocatorFlags);
