@@ -7,5 +7,7 @@ export default defineConfig({
     testTimeout: 30_000,
     hookTimeout: 30_000,
     pool: 'forks',
+    // No test may reach the internet: fetch refuses every address but 127.0.0.1.
+    setupFiles: ['test/setup/no-network.ts'],
   },
 });

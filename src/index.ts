@@ -2,8 +2,8 @@
  * The pfopt library: everything below the command line, importable from another program.
  *
  * Layers, lowest first: `core` (dated matrix, dates, periods and risk-free conventions, returns, errors, random
- * numbers, dense linear algebra), `data` (CSV, embedded samples, synthetic markets, the local cache, keyed input
- * files), `estimate` (expected returns and covariance models), `optimize` (mean-variance objectives, the efficient frontier, Black-Litterman, risk parity and hierarchical
+ * numbers, dense linear algebra), `data` (CSV, embedded samples, synthetic markets, market-data providers and the
+ * local cache, keyed input files), `estimate` (expected returns and covariance models), `optimize` (mean-variance objectives, the efficient frontier, Black-Litterman, risk parity and hierarchical
  * allocators, integer allocation), `risk` (metrics, VaR and CVaR, risk contributions, chart data, stress tests), `backtest` (walk-forward simulation of
  * strategies with costs, and its results).
  */
@@ -46,6 +46,7 @@ export {
   type WeightMap,
 } from './data/keyed-files.js';
 export { assertPositivePrices, type LoadPricesOptions, loadPrices } from './data/load-prices.js';
+export * from './data/providers/index.js';
 export { loadSample, SAMPLE_PREFIX, SAMPLES, type SampleInfo, sampleInfo, samplesDirectory } from './data/samples.js';
 export { type DataSummary, summarize, type TickerSummary } from './data/summary.js';
 export * from './data/synthetic.js';

@@ -10,6 +10,18 @@ import { parse as parseYaml } from 'yaml';
 import { z } from 'zod';
 import { ValidationError } from '../core/errors.js';
 
+/** Settings of one market-data provider (API keys are read from the environment only, never from this file). */
+const providerSettingsSchema = z.strictObject({
+  /** Base URL replacing the public one (a proxy or mirror); the PFOPT_<NAME>_BASE_URL variable takes precedence. */
+  baseUrl: z.url({ protocol: /^https?$/ }).optional(),
+  /** `csv` provider: directory of the `<SYMBOL>.csv` files (PFOPT_CSV_DIR takes precedence). */
+  dir: z.string().min(1).optional(),
+  timeoutMs: z.number().int().positive().optional(),
+  retries: z.number().int().min(0).max(10).optional(),
+  concurrency: z.number().int().positive().optional(),
+  minIntervalMs: z.number().int().min(0).optional(),
+});
+
 /** The schema of the configuration file. */
 export const configSchema = z.strictObject({
   /** Folder of the local data cache (the environment variable PFOPT_CACHE_DIR takes precedence). */
@@ -22,6 +34,20 @@ export const configSchema = z.strictObject({
   dateFormat: z.enum(['auto', 'iso', 'mdy', 'dmy']).optional(),
   /** Extra cell texts that mean "no value" in CSV files (for example "NA"). */
   naValues: z.array(z.string()).optional(),
+  /** Default market-data provider of `--source`. */
+  source: z.enum(['yahoo', 'alphavantage', 'tiingo', 'fred', 'nasdaq', 'csv', 'stooq']).optional(),
+  /** Per-provider settings, for example `{"yahoo": {"baseUrl": "http://127.0.0.1:8080"}}`. */
+  providers: z
+    .strictObject({
+      yahoo: providerSettingsSchema.optional(),
+      alphavantage: providerSettingsSchema.optional(),
+      tiingo: providerSettingsSchema.optional(),
+      fred: providerSettingsSchema.optional(),
+      nasdaq: providerSettingsSchema.optional(),
+      csv: providerSettingsSchema.optional(),
+      stooq: providerSettingsSchema.optional(),
+    })
+    .optional(),
 });
 
 /** The configuration after validation. */

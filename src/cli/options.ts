@@ -5,7 +5,7 @@
 import { type Command, InvalidArgumentError } from 'commander';
 import { KNOWN_FREQUENCIES } from '../core/periods.js';
 import type { DateFormat } from '../data/csv/index.js';
-import type { LoadPricesOptions } from '../data/load-prices.js';
+import { type LoadPricesOptions, MEMORY_PREFIX } from '../data/load-prices.js';
 import type { CommandContext } from './context.js';
 
 /** Commander argument parser for a whole number in [min, max]. */
@@ -102,7 +102,8 @@ export function priceSource(
   defaultSource?: string,
 ): { source: string | undefined; load: LoadPricesOptions } {
   const raw = options.prices ?? ctx.config.prices ?? defaultSource;
-  const source = raw === undefined || raw.startsWith('sample:') ? raw : ctx.resolvePath(raw);
+  const source =
+    raw === undefined || raw.startsWith('sample:') || raw.startsWith(MEMORY_PREFIX) ? raw : ctx.resolvePath(raw);
   const frequency = options.frequency ?? ctx.config.frequency;
   const format = options.dateFormat ?? ctx.config.dateFormat;
   const na = options.na ?? ctx.config.naValues;

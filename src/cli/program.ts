@@ -11,6 +11,7 @@ import { registerBacktestCommand } from './commands/backtest.js';
 import { registerCacheCommands } from './commands/cache.js';
 import { registerDataCommands } from './commands/data.js';
 import { registerDemoCommand } from './commands/demo.js';
+import { registerFetchCommands } from './commands/fetch.js';
 import { registerOptimizeCommands } from './commands/optimize.js';
 import { registerRiskCommand } from './commands/risk.js';
 import { registerStressCommand } from './commands/stress.js';
@@ -45,6 +46,7 @@ export function createProgram(io: CliIO): Command {
   registerBacktestCommand(program, io);
   registerStressCommand(program, io);
   registerCacheCommands(program, io);
+  registerFetchCommands(program, io);
   for (const cmd of program.commands) cmd.exitOverride().configureOutput(program.configureOutput());
   for (const cmd of program.commands.flatMap((c) => c.commands)) {
     cmd.exitOverride().configureOutput(program.configureOutput());

@@ -291,6 +291,7 @@ interface Statements {
   readCoverage: SqliteStatement;
   logFetch: SqliteStatement;
   recentFetches: SqliteStatement;
+  lastFetchOf: SqliteStatement;
 }
 
 function prepareStatements(db: SqliteDatabase): Statements {
@@ -343,6 +344,10 @@ function prepareStatements(db: SqliteDatabase): Statements {
       `SELECT id, time, provider, symbol, from_day, to_day, status, http_status, rows, message FROM fetch_log
        ORDER BY id DESC LIMIT ?`,
     ),
+    lastFetchOf: db.prepare(
+      `SELECT id, time, provider, symbol, from_day, to_day, status, http_status, rows, message FROM fetch_log
+       WHERE provider = ? AND symbol = ? ORDER BY id DESC LIMIT 1`,
+    ),
   };
 }
 
@@ -357,6 +362,23 @@ function rowToInstrument(row: SqlRow): Instrument {
     firstSeenAt: numOrNull(row, 'first_seen_at'),
     lastSeenAt: numOrNull(row, 'last_seen_at'),
     notFoundUntil: numOrNull(row, 'not_found_until'),
+  };
+}
+
+function rowToFetch(row: SqlRow): FetchLogEntry {
+  const status = str(row, 'status');
+  if (!isFetchStatus(status)) throw new UnexpectedValue(`column status holds ${JSON.stringify(status)}`);
+  return {
+    id: num(row, 'id'),
+    time: num(row, 'time'),
+    provider: str(row, 'provider'),
+    symbol: strOrNull(row, 'symbol'),
+    fromDay: numOrNull(row, 'from_day'),
+    toDay: numOrNull(row, 'to_day'),
+    status,
+    httpStatus: numOrNull(row, 'http_status'),
+    rows: num(row, 'rows'),
+    message: strOrNull(row, 'message'),
   };
 }
 
@@ -667,24 +689,16 @@ export class CacheStore {
   /** The `n` most recent fetch-log entries (default 20), newest first. */
   recentFetches(n = 20): FetchLogEntry[] {
     if (!Number.isSafeInteger(n) || n < 0) throw new ValidationError(`n must be a non-negative integer, got ${n}`);
-    return this.guard('read the fetch log from', () =>
-      this.sql.recentFetches.all(n).map((row): FetchLogEntry => {
-        const status = str(row, 'status');
-        if (!isFetchStatus(status)) throw new UnexpectedValue(`column status holds ${JSON.stringify(status)}`);
-        return {
-          id: num(row, 'id'),
-          time: num(row, 'time'),
-          provider: str(row, 'provider'),
-          symbol: strOrNull(row, 'symbol'),
-          fromDay: numOrNull(row, 'from_day'),
-          toDay: numOrNull(row, 'to_day'),
-          status,
-          httpStatus: numOrNull(row, 'http_status'),
-          rows: num(row, 'rows'),
-          message: strOrNull(row, 'message'),
-        };
-      }),
-    );
+    return this.guard('read the fetch log from', () => this.sql.recentFetches.all(n).map(rowToFetch));
+  }
+
+  /** The most recent fetch-log entry of one series, or undefined when it was never fetched. */
+  lastFetch(provider: string, symbol: string): FetchLogEntry | undefined {
+    checkKey(provider, symbol);
+    return this.guard('read the fetch log from', () => {
+      const row = this.sql.lastFetchOf.get(provider, symbol);
+      return row === undefined ? undefined : rowToFetch(row);
+    });
   }
 
   /** Counts, size on disk and a per-series summary of the cache. */
