@@ -21,6 +21,7 @@ import {
   type RiskModel,
 } from '../estimate/models.js';
 import type { MeanVarianceProblem } from '../optimize/problem.js';
+import { splitBenchmark } from './benchmark-input.js';
 import {
   addBlackLittermanOptions,
   BLACK_LITTERMAN,
@@ -156,24 +157,11 @@ export function estimateProblem(ctx: CommandContext, flags: MeanVarianceFlags): 
   }
   const label = flags.prices ?? ctx.config.prices ?? source;
   checkBlackLittermanFlags(flags.returnsModel, flags);
-  let prices = loadPrices(source, load).between(flags.start, flags.end);
-  const market = marketIndexPrices(ctx, flags, prices, load);
-  let benchmark: DatedMatrix | undefined;
-  if (flags.benchmark !== undefined) {
-    if (prices.has(flags.benchmark)) {
-      benchmark = prices.selectTickers([flags.benchmark]);
-      prices = prices.selectTickers(prices.tickers.filter((t) => t !== flags.benchmark));
-    } else {
-      const b = flags.benchmark.startsWith('sample:') ? flags.benchmark : ctx.resolvePath(flags.benchmark);
-      benchmark = loadPrices(b, { ...load, label: flags.benchmark });
-      if (benchmark.columnCount !== 1) {
-        throw new DataError(
-          `the benchmark ${flags.benchmark} has ${benchmark.columnCount} columns; give a file with one price column ` +
-            'or a ticker of the price data',
-        );
-      }
-    }
-  }
+  const loaded = loadPrices(source, load).between(flags.start, flags.end);
+  const market = marketIndexPrices(ctx, flags, loaded, load);
+  const split = splitBenchmark(ctx, loaded, flags.benchmark, load, flags);
+  let prices = split.prices;
+  const benchmark = split.benchmark;
   if (market?.inData && prices.has(flags.marketIndex as string)) {
     prices = prices.selectTickers(prices.tickers.filter((t) => t !== flags.marketIndex));
   }

@@ -12,6 +12,7 @@ import { loadPrices } from '../data/load-prices.js';
 import { UNASSIGNED_SECTOR } from '../risk/contributions.js';
 import { equalWeights } from '../risk/portfolio-returns.js';
 import type { BenchmarkSeries } from '../risk/report.js';
+import { splitBenchmark } from './benchmark-input.js';
 import type { CommandContext } from './context.js';
 import { type PriceOptions, priceSource } from './options.js';
 import { printWarning } from './terminal.js';
@@ -51,24 +52,16 @@ export function loadPortfolioPrices(ctx: CommandContext, flags: PortfolioInputFl
   const { source, load } = priceSource(ctx, flags);
   if (source === undefined) throw new ValidationError(missing);
   const label = flags.prices ?? ctx.config.prices ?? source;
-  let prices = loadPrices(source, load).between(flags.start, flags.end);
-  let benchmark: BenchmarkPrices | undefined;
-  const name = flags.benchmark;
-  if (name !== undefined) {
-    if (prices.has(name)) {
-      benchmark = { name, prices: prices.selectTickers([name]) };
-      prices = prices.selectTickers(prices.tickers.filter((t) => t !== name));
-    } else {
-      const path = name.startsWith('sample:') ? name : ctx.resolvePath(name);
-      const b = loadPrices(path, { ...load, label: name }).between(flags.start, flags.end);
-      if (b.columnCount !== 1) {
-        throw new DataError(
-          `the benchmark ${name} has ${b.columnCount} columns; give a file with one price column or a ticker of the data`,
-        );
-      }
-      benchmark = { name, prices: b };
-    }
-  }
+  const split = splitBenchmark(
+    ctx,
+    loadPrices(source, load).between(flags.start, flags.end),
+    flags.benchmark,
+    load,
+    flags,
+  );
+  let prices = split.prices;
+  const benchmark: BenchmarkPrices | undefined =
+    split.benchmark === undefined ? undefined : { name: flags.benchmark as string, prices: split.benchmark };
   if (flags.tickers !== undefined) prices = prices.selectTickers(tickerList(flags.tickers));
   if (prices.rowCount < 2) throw new DataError(`${label} has ${prices.rowCount} price dates in the chosen range`);
   return { prices, label, ...(benchmark === undefined ? {} : { benchmark }) };

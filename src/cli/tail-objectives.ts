@@ -16,8 +16,8 @@ import type { TailObjective, TailProblem, TailResult } from '../optimize/tail/ty
 import type { CommandContext } from './context.js';
 import { describeEstimation, estimateProblem, type MeanVarianceFlags } from './mean-variance-options.js';
 import { finiteNumber, integerOption, nonNegativeNumber, positiveNumber } from './options.js';
-import { renderTable } from './table.js';
 import { type Colors, printInfo, printResult, printWarning } from './terminal.js';
+import { percent, weightsTable } from './weights-table.js';
 
 /** Objective names handled here. */
 export const TAIL_OBJECTIVES = ['min-cvar', 'efficient-cvar', 'min-cdar', 'min-semivariance', 'min-mad'] as const;
@@ -227,15 +227,7 @@ export async function runTailObjective(
 
 /** The human text: non-zero weights, largest first, then the performance and the tail measures. */
 function formatTail(title: string, r: TailResult, colors: Colors): string {
-  const held = r.tickers
-    .map((t, i) => ({ t, w: r.weights[i] as number }))
-    .filter((x) => Math.abs(x.w) > 5e-7)
-    .sort((a, b) => b.w - a.w || (a.t < b.t ? -1 : 1));
-  const table = renderTable(
-    [{ header: 'ticker' }, { header: 'weight', align: 'right' }],
-    held.map((x) => [x.t, percent(x.w)]),
-    colors,
-  );
+  const table = weightsTable(r.tickers, r.weights, colors);
   const m = r.measures;
   const level = `${Number((m.confidence * 100).toPrecision(10))}%`;
   const line = (label: string, value: string): string => `${label.padEnd(26)}${value}`;
@@ -257,10 +249,6 @@ function formatTail(title: string, r: TailResult, colors: Colors): string {
 
 function byTicker(tickers: readonly string[], values: ArrayLike<number>): Record<string, number> {
   return Object.fromEntries(tickers.map((t, i) => [t, values[i] as number]));
-}
-
-function percent(x: number): string {
-  return `${(100 * x).toFixed(2)}%`;
 }
 
 /** A number strictly between 0 and 1. */

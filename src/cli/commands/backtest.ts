@@ -22,6 +22,7 @@ import { loadPrices } from '../../data/load-prices.js';
 import { DEFAULT_SPAN, RETURNS_MODELS, type ReturnsModel, RISK_MODELS, type RiskModel } from '../../estimate/models.js';
 import type { LinkageMethod } from '../../optimize/allocators.js';
 import { commonJson, humanReport, strategyJson, writeOut } from '../backtest-report.js';
+import { splitBenchmark } from '../benchmark-input.js';
 import { action, type CliIO, type CommandContext } from '../context.js';
 import {
   addPriceOptions,
@@ -239,22 +240,15 @@ function loadData(
       'no price data given: pass --prices FILE or --prices sample:NAME (see pfopt data samples)',
     );
   }
-  let prices = loadPrices(source, load).between(flags.start, flags.end);
-  let benchmark: DatedMatrix | undefined;
-  if (flags.benchmark !== undefined) {
-    if (prices.has(flags.benchmark)) {
-      benchmark = prices.selectTickers([flags.benchmark]);
-      prices = prices.selectTickers(prices.tickers.filter((t) => t !== flags.benchmark));
-    } else {
-      const b = flags.benchmark.startsWith('sample:') ? flags.benchmark : ctx.resolvePath(flags.benchmark);
-      benchmark = loadPrices(b, { ...load, label: flags.benchmark });
-      if (benchmark.columnCount !== 1) {
-        throw new DataError(
-          `the benchmark ${flags.benchmark} has ${benchmark.columnCount} columns; give one price column`,
-        );
-      }
-    }
-  }
+  const split = splitBenchmark(
+    ctx,
+    loadPrices(source, load).between(flags.start, flags.end),
+    flags.benchmark,
+    load,
+    flags,
+  );
+  let prices = split.prices;
+  const benchmark = split.benchmark;
   if (flags.tickers !== undefined) {
     prices = prices.selectTickers(flags.tickers.flatMap((t) => t.split(',')).filter((t) => t));
   }

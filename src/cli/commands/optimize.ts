@@ -37,6 +37,7 @@ import {
   type TailFlags,
 } from '../tail-objectives.js';
 import { type Colors, printInfo, printResult, printWarning } from '../terminal.js';
+import { percent, weightsTable } from '../weights-table.js';
 
 const MEAN_VARIANCE_OBJECTIVES = [
   'min-volatility',
@@ -291,14 +292,11 @@ function allocationJson(r: AllocationResult, e: EstimatedProblem) {
 /** The human text of an allocation: weights with each asset's share of the risk, then the performance. */
 function formatAllocation(title: string, r: AllocationResult, colors: Colors): string {
   const rc = r.riskContributions?.relative;
-  const rows = r.tickers
-    .map((t, i) => ({ t, w: r.weights[i] as number, rc: rc?.[i] }))
-    .filter((x) => Math.abs(x.w) > 5e-7)
-    .sort((a, b) => b.w - a.w || (a.t < b.t ? -1 : 1));
-  const table = renderTable(
-    [{ header: 'ticker' }, { header: 'weight', align: 'right' }, { header: 'risk share', align: 'right' }],
-    rows.map((x) => [x.t, percent(x.w), x.rc === undefined ? '' : percent(x.rc)]),
+  const table = weightsTable(
+    r.tickers,
+    r.weights,
     colors,
+    rc === undefined ? [] : [{ header: 'risk share', values: rc }],
   );
   const lines = [colors.bold(title), '', table, ''];
   if (r.expectedReturn !== undefined) lines.push(`expected annual return  ${percent(r.expectedReturn)}`);
@@ -314,15 +312,7 @@ function byTicker(tickers: readonly string[], weights: ArrayLike<number>): Recor
 
 /** The human text of one portfolio: non-zero weights, largest first, then its performance. */
 function formatPortfolio(title: string, r: PortfolioResult, colors: Colors): string {
-  const held = r.tickers
-    .map((t, i) => ({ t, w: r.weights[i] as number }))
-    .filter((x) => Math.abs(x.w) > 5e-7)
-    .sort((a, b) => b.w - a.w || (a.t < b.t ? -1 : 1));
-  const table = renderTable(
-    [{ header: 'ticker' }, { header: 'weight', align: 'right' }],
-    held.map((x) => [x.t, percent(x.w)]),
-    colors,
-  );
+  const table = weightsTable(r.tickers, r.weights, colors);
   return [
     colors.bold(title),
     '',
@@ -332,10 +322,6 @@ function formatPortfolio(title: string, r: PortfolioResult, colors: Colors): str
     `annual volatility       ${percent(r.volatility)}`,
     `Sharpe ratio            ${r.sharpe.toFixed(3)} (risk-free rate ${r.riskFreeRate})`,
   ].join('\n');
-}
-
-function percent(x: number): string {
-  return `${(100 * x).toFixed(2)}%`;
 }
 
 function csvField(text: string): string {
