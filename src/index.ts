@@ -2,10 +2,10 @@
  * The pfopt library: everything below the command line, importable from another program.
  *
  * Layers, lowest first: `core` (dated matrix, dates, periods and risk-free conventions, returns, errors, random
- * numbers, dense linear algebra), `data` (CSV, embedded samples, synthetic markets, market-data providers and the
- * local cache, keyed input files), `estimate` (expected returns and covariance models), `optimize` (mean-variance objectives, the efficient frontier, Black-Litterman, risk parity and hierarchical
+ * numbers, dense linear algebra), `data` (CSV, embedded samples, synthetic markets, market-data providers and the local cache, keyed input
+ * files), `estimate` (expected returns and covariance models), `optimize` (mean-variance objectives, the efficient frontier, Black-Litterman, risk parity and hierarchical
  * allocators, integer allocation), `risk` (metrics, VaR and CVaR, risk contributions, chart data, stress tests), `backtest` (walk-forward simulation of
- * strategies with costs, and its results).
+ * strategies with costs, and its results), `report` (the whole job as one call, charts, HTML report, JSON, CSV, Markdown).
  */
 
 export * from './backtest/index.js';
@@ -59,4 +59,5 @@ export {
 } from './estimate/scenarios.js';
 export * from './optimize/discrete-allocation.js';
 export * from './optimize/index.js';
+export * from './report/index.js';
 export * from './risk/index.js';

@@ -13,7 +13,9 @@ import { registerDataCommands } from './commands/data.js';
 import { registerDemoCommand } from './commands/demo.js';
 import { registerFetchCommands } from './commands/fetch.js';
 import { registerOptimizeCommands } from './commands/optimize.js';
+import { registerReportCommand } from './commands/report.js';
 import { registerRiskCommand } from './commands/risk.js';
+import { registerRunCommand } from './commands/run.js';
 import { registerStressCommand } from './commands/stress.js';
 import type { CliIO } from './context.js';
 
@@ -39,6 +41,8 @@ export function createProgram(io: CliIO): Command {
     })
     .exitOverride();
   registerDemoCommand(program, io);
+  registerRunCommand(program, io);
+  registerReportCommand(program, io);
   registerDataCommands(program, io);
   registerOptimizeCommands(program, io);
   registerAllocateCommand(program, io);

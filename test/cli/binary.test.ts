@@ -37,17 +37,18 @@ describe('the pfopt binary', () => {
   });
 
   it('runs the main job offline and prints the data summary', () => {
-    const r = pfopt(['demo']);
+    const r = pfopt(['demo', '--out', join(dir, 'report')]);
     expect(r.code, r.stderr).toBe(0);
     expect(r.stdout).toContain('sample:stocks: 5 tickers, 123 rows');
     expect(r.stdout).toContain('sample:sp500: 1 ticker, 123 rows');
+    expect(r.stdout).toContain(`Report: ${join(dir, 'report', 'index.html')}`);
   });
 
   it('--json keeps stdout pure JSON and the progress note off it', () => {
     const r = pfopt(['data', 'show', '--prices', 'sample:stocks', '--json']);
     expect(r.code).toBe(0);
     expect(JSON.parse(r.stdout).firstValid.GOOG).toBe('2004-08-01');
-    const demo = pfopt(['demo', '--json']);
+    const demo = pfopt(['demo', '--json', '--out', join(dir, 'report-json')]);
     expect(() => JSON.parse(demo.stdout)).not.toThrow();
     expect(demo.stderr).toBe('');
   });

@@ -1,4 +1,4 @@
-import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
+import { existsSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, describe, expect, it } from 'vitest';
@@ -186,27 +186,40 @@ describe('--quiet', () => {
 });
 
 describe('pfopt demo', () => {
-  it('summarises the default sample and its benchmark and compares optimal portfolios, offline', async () => {
-    const r = await cli(['demo', '--json']);
+  it('runs the whole job offline, writes the report and compares the portfolios with the benchmark', async () => {
+    const out = join(dir, 'demo-report');
+    const r = await cli(['demo', '--json', '--out', out]);
     expect(r.code, r.stderr).toBe(0);
-    const out = JSON.parse(r.stdout);
-    expect(out.data.map((x: { source: string; role: string }) => [x.source, x.role])).toEqual([
+    const doc = JSON.parse(r.stdout);
+    expect(doc.report).toBe(join(out, 'index.html'));
+    expect(existsSync(doc.report)).toBe(true);
+    type Row = { name: string; isBenchmark: boolean; volatility: number; sharpe: number; backtestCagr: number };
+    const rows = doc.comparison as Row[];
+    expect(rows.map((x) => x.name)).toEqual([
+      'Minimum volatility',
+      'Maximum Sharpe',
+      'Risk parity',
+      'Hierarchical risk parity',
+      'Equal weight',
+      'SP500',
+    ]);
+    const portfolios = rows.filter((x) => !x.isBenchmark);
+    // The optimum of each objective beats the other portfolios on that objective, under the same estimates.
+    expect(portfolios[0]!.volatility).toBeLessThanOrEqual(Math.min(...portfolios.map((x) => x.volatility)) + 1e-12);
+    expect(portfolios[1]!.sharpe).toBeGreaterThanOrEqual(Math.max(...portfolios.map((x) => x.sharpe)) - 1e-12);
+    const results = JSON.parse(readFileSync(join(out, 'results.json'), 'utf8'));
+    expect(results.manifest.sources.map((x: { name: string; role: string }) => [x.name, x.role])).toEqual([
       ['sample:stocks', 'universe'],
       ['sample:sp500', 'benchmark'],
     ]);
-    type Row = { name: string; expectedReturn: number; volatility: number; sharpe: number };
-    const [minVol, maxSharpe, equal] = out.portfolios as Row[];
-    expect([minVol?.name, maxSharpe?.name, equal?.name]).toEqual([
-      'minimum volatility',
-      'maximum Sharpe',
-      'equal weight',
-    ]);
-    // The optimum of each objective beats the other portfolios on that objective.
-    expect(minVol!.volatility).toBeLessThanOrEqual(Math.min(maxSharpe!.volatility, equal!.volatility));
-    expect(maxSharpe!.sharpe).toBeGreaterThanOrEqual(Math.max(minVol!.sharpe, equal!.sharpe));
-    expect(out.riskFreeRate).toBe(0.02);
-    // The S&P 500 lost value from January 2000 to March 2010: 1394.46 -> 1140.45 over 122 months.
-    expect(out.benchmark.expectedReturn).toBeCloseTo((1140.45 / 1394.46) ** (12 / 122) - 1, 12);
+    expect(results.riskFreeRate).toBe(0.02);
+    // The benchmark's backtest CAGR is the S&P 500's own growth over the backtest dates.
+    const nav = readFileSync(join(out, 'nav.csv'), 'utf8').trim().split('\n');
+    const first = nav[1]!.split(',');
+    const last = nav[nav.length - 1]!.split(',');
+    const months = nav.length - 2;
+    expect(first[6]).toBe('1');
+    expect(rows[5]!.backtestCagr).toBeCloseTo(Number(last[6]) ** (12 / months) - 1, 12);
   });
 });
 
