@@ -5,7 +5,12 @@ at tight tolerances, independently of pfopt's code.
 Inputs (committed, shared with the TypeScript tests):
   - reference/data/synth-50x750.csv: 50 synthetic assets x 750 business days, 5 sectors (all 50, and the first 20);
   - samples/stocks.csv: 5 US stocks, monthly, long layout, on the dates where all five have prices (GOOG from 2004-08);
-    their sector map (Hardware: AAPL, IBM; Software: MSFT; Internet: GOOG, AMZN) is made up for the sector cases.
+    their sector map (Hardware: AAPL, IBM; Software: MSFT; Internet: GOOG, AMZN) is made up for the sector cases;
+  - samples/stocks.csv, MSFT AMZN IBM AAPL on two short windows (stocks4w: 2000-02 to 2002-02, arithmetic mean;
+    stocks4b: 2001-01 to 2001-11, CAGR, the window of a 10-month backtest rebalance on 2001-11-01) where the
+    long-only minimum-volatility portfolio is all IBM, so pfopt's frontier walk starts on a flat segment (its one
+    free weight is pinned by the budget); in stocks4w IBM also has the highest return and the frontier is that one
+    point. pfopt once failed on both with an internal error (degenerate_cases_for).
 
 Estimates (computed here with pandas and stored in the JSON, so both sides optimise exactly the same numbers):
   - simple returns r_t = p_t / p_{t-1} - 1 on the dates where every asset has a price;
@@ -69,12 +74,19 @@ def load_datasets():
     st['date'] = pd.to_datetime(st['date'], format='%b %d %Y')
     wide = st.pivot(index='date', columns='symbol', values='price')
     stock_sectors = dict(AAPL='Hardware', IBM='Hardware', MSFT='Software', GOOG='Internet', AMZN='Internet')
+    # Windows where the long-only minimum-volatility portfolio is all IBM (see the module docstring).
+    four = wide[['MSFT', 'AMZN', 'IBM', 'AAPL']]
     return {
         'synth50': dataset_from_prices(px, 252, 'mean', 'reference/data/synth-50x750.csv (all 50 assets)', sectors),
         'synth20': dataset_from_prices(px.iloc[:, :20], 252, 'mean',
                                        'reference/data/synth-50x750.csv (first 20 assets)', sectors),
         'stocks5': dataset_from_prices(wide, 12, 'cagr', 'samples/stocks.csv (dates where all five have prices)',
                                        stock_sectors),
+        'stocks4w': dataset_from_prices(four.loc['2000-02-01':'2002-02-01'], 12, 'mean',
+                                        'samples/stocks.csv, MSFT AMZN IBM AAPL from 2000-02-01 to 2002-02-01'),
+        'stocks4b': dataset_from_prices(four.loc['2001-01-01':'2001-11-01'], 12, 'cagr',
+                                        'samples/stocks.csv, MSFT AMZN IBM AAPL from 2001-01-01 to 2001-11-01 '
+                                        '(the 10-return window of a backtest rebalance on 2001-11-01)'),
     }
 
 
@@ -248,6 +260,11 @@ def risk_check(P, sigma):
         return np.array(w.value)
     lo, hi = -12.0, 1.0
     while np.sqrt(P.variance(at(10 ** hi))) < sigma:
+        if hi >= 6 and P.l2 == 0 and P.c == 0:
+            # A target at or above the volatility of the frontier's top does not bind: the top is the answer.
+            w_top = top_of_frontier(P, max_return(P)[0])
+            if np.sqrt(P.variance(w_top)) <= sigma:
+                return w_top
         lo, hi = hi, hi + 1
     w = None
     for _ in range(200):
@@ -283,7 +300,31 @@ def sector_limits(ds, lower, upper):
     return dict(map=ds['sectors'], lower=lower, upper=upper)
 
 
+def degenerate_cases_for(dsid):
+    """Efficient return and risk on the single-point frontiers of the stocks4 windows, at and around the attainable
+    targets."""
+    out = []
+
+    def add(name, problem, objective):
+        out.append(dict(id=f'{dsid}/{name}', dataset=dsid, problem=problem, objective=objective))
+
+    add('min-volatility', {}, dict(kind='min-volatility'))
+    add('efficient-return', {}, dict(kind='efficient-return', targetReturn=0.05))
+    if dsid == 'stocks4w':
+        # (On stocks4b HiGHS 1.15 fails at this target with status -1, and the golden test runs HiGHS too.)
+        add('efficient-return-at-max', {}, dict(kind='efficient-return', targetReturn='max'))
+    add('efficient-risk', {}, dict(kind='efficient-risk', targetVolatility=0.5))
+    add('efficient-risk-1.3x', {}, dict(kind='efficient-risk', targetVolatility='1.3x'))
+    add('max-sharpe', {}, dict(kind='max-sharpe'))
+    add('efficient-return-long-short', dict(bounds=[-0.5, 1.0]), dict(kind='efficient-return', targetReturn=0.05))
+    add('efficient-risk-long-short', dict(bounds=[-0.5, 1.0]), dict(kind='efficient-risk', targetVolatility=0.5))
+    add('efficient-return-capped', dict(bounds=[0.0, 0.6]), dict(kind='efficient-return', targetReturn='mid'))
+    return out
+
+
 def cases_for(dsid, ds):
+    if dsid.startswith('stocks4'):
+        return degenerate_cases_for(dsid)
     n = len(ds['tickers'])
     eq = [1.0 / n] * n
     out = []
@@ -359,6 +400,10 @@ def cases_for(dsid, ds):
 def resolve_targets(P, objective):
     """'mid' = halfway between the minimum-volatility return and the maximum return; '1.3x' = 1.3 x minimum vol."""
     objective = dict(objective)
+    if objective.get('targetReturn') == 'max':
+        # The maximum return rounded down to 1e-9 (every target at or below it is attainable).
+        r_max, _ = max_return(P)
+        objective['targetReturn'] = float(np.floor(r_max * 1e9) / 1e9)
     if objective.get('targetReturn') == 'mid' or objective.get('targetVolatility') == '1.3x':
         base = Problem(P.ds, {k: v for k, v in P.spec.items() if k not in ('maxVolatility',)})
         w_mv = solve_objective(base, dict(kind='min-volatility'), CLARABEL)

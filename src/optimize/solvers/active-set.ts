@@ -524,27 +524,41 @@ export class ActiveSetSolver {
 
   /** Adds row i to the working set unless it is (numerically) dependent on the working rows over the free set. */
   #tryAddRow(i: number, atUpper: boolean): boolean {
-    const { n, free, cap, m } = this;
-    const b = this.#tmpN;
-    for (let r = 0; r < this.nf; r++) b[r] = this.A[i * n + (free[r] as number)] as number;
-    const z = new Float64Array(this.nf);
-    this.#forward(b, z);
-    let zz = 0;
-    for (let r = 0; r < this.nf; r++) zz += (z[r] as number) * (z[r] as number);
-    if (!(zz > 0)) return false;
-    // Schur complement of the new row against the current M = L_M L_M'.
-    const v = new Float64Array(this.mw);
-    for (let a = 0; a < this.mw; a++) {
-      let s = 0;
-      for (let r = 0; r < this.nf; r++) s += (this.Z[a * cap + r] as number) * (z[r] as number);
-      for (let k = 0; k < a; k++) s -= (this.M[a * m + k] as number) * (v[k] as number);
-      v[a] = s / (this.M[a * m + a] as number);
-    }
-    let vv = 0;
-    for (let a = 0; a < this.mw; a++) vv += (v[a] as number) * (v[a] as number);
-    if (!(zz - vv > 1e-10 * zz)) return false;
+    if (this.rowDependent(i)) return false;
     this.addRow(i, atUpper);
     return true;
+  }
+
+  /**
+   * True when the normal of row i over the free weights lies (numerically) in the span of the working rows' normals
+   * there: a_iF = A_WF' c, so any step that keeps the working rows keeps row i's activity too (the row is implied;
+   * for instance a sector holding every asset beside the budget, or a sector of one asset whose weight is fixed).
+   * Such a row must not join the working set (M would become singular) and cannot block a step, which moves its
+   * activity only by the working rows' rounding-level residual corrections. The test is the Schur complement of the
+   * row against M = Z'Z: the share of L^-1 a_iF outside the span of Z, at most 1e-10 in squared norm.
+   */
+  rowDependent(i: number): boolean {
+    const { n, free, cap, m } = this;
+    const nf = this.nf;
+    const b = this.#tmpN;
+    for (let r = 0; r < nf; r++) b[r] = this.A[i * n + (free[r] as number)] as number;
+    const z = this.#u;
+    this.#forward(b, z);
+    let zz = 0;
+    for (let r = 0; r < nf; r++) zz += (z[r] as number) * (z[r] as number);
+    if (!(zz > 0)) return true;
+    // Schur complement of the row against the current M = L_M L_M'.
+    const v = this.#t;
+    let vv = 0;
+    for (let a = 0; a < this.mw; a++) {
+      let s = 0;
+      for (let r = 0; r < nf; r++) s += (this.Z[a * cap + r] as number) * (z[r] as number);
+      for (let k = 0; k < a; k++) s -= (this.M[a * m + k] as number) * (v[k] as number);
+      const va = s / (this.M[a * m + a] as number);
+      v[a] = va;
+      vv += va * va;
+    }
+    return !(zz - vv > 1e-10 * zz);
   }
 
   /** A copy of the current point and working set. */
@@ -752,8 +766,13 @@ export class ActiveSetSolver {
   /**
    * The equality-constrained step over the working set: solves H_FF p - A_WF' y = -q, A_WF p = r for p (in factor
    * order, length nf) and y (length mw). `q` is indexed in factor order; `q` is not modified.
+   *
+   * Returns ||Z y - u|| / ||u|| with u = L^-1 q (0 when q = 0): with r = 0 this is the share of q that the working
+   * rows do not absorb, i.e. the size of the step relative to the unconstrained one in the metric of H_FF. It is
+   * rounding when q lies in the span of the working rows' normals (for instance when the rows pin every free weight),
+   * where the exact step is zero.
    */
-  eqp(q: Float64Array, r: Float64Array, p: Float64Array, y: Float64Array): void {
+  eqp(q: Float64Array, r: Float64Array, p: Float64Array, y: Float64Array): number {
     const nf = this.nf;
     const mw = this.mw;
     const { Z, cap } = this;
@@ -776,7 +795,14 @@ export class ActiveSetSolver {
       const zr = k * cap;
       for (let i = 0; i < nf; i++) v[i] = (v[i] as number) + (Z[zr + i] as number) * yk;
     }
+    let uu = 0;
+    let vv = 0;
+    for (let i = 0; i < nf; i++) {
+      uu += (u[i] as number) * (u[i] as number);
+      vv += (v[i] as number) * (v[i] as number);
+    }
     this.#backward(v, p);
+    return uu > 0 ? Math.sqrt(vv / uu) : 0;
   }
 
   // ---------------------------------------------------------------- working-set changes
@@ -1092,10 +1118,14 @@ export class ActiveSetSolver {
         ap += a * (p[k] as number);
         anorm = Math.max(anorm, Math.abs(a));
       }
+      // A row implied by the working rows is skipped (see rowDependent), tested only when it would block first
+      // (a limit beyond the full step, 1, changes nothing: the step is then taken in full).
       if (ap > eps * anorm && (rhi[i] as number) < Number.POSITIVE_INFINITY) {
-        consider(((rhi[i] as number) - (act[i] as number)) / ap, ap, -1, i, true);
+        const limit = ((rhi[i] as number) - (act[i] as number)) / ap;
+        if (limit <= Math.min(alpha, 1) * (1 + 1e-12) && !this.rowDependent(i)) consider(limit, ap, -1, i, true);
       } else if (ap < -eps * anorm && (rlo[i] as number) > Number.NEGATIVE_INFINITY) {
-        consider(((rlo[i] as number) - (act[i] as number)) / ap, -ap, -1, i, false);
+        const limit = ((rlo[i] as number) - (act[i] as number)) / ap;
+        if (limit <= Math.min(alpha, 1) * (1 + 1e-12) && !this.rowDependent(i)) consider(limit, -ap, -1, i, false);
       }
     }
     return { alpha, variablePos: row >= 0 ? -1 : variablePos, row, up };

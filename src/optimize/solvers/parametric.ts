@@ -24,6 +24,14 @@ import { type ActiveSetSolver, VAR_AT_KINK, VAR_AT_LOWER, VAR_AT_UPPER } from '.
 import { ROW_AT_LOWER, ROW_AT_UPPER, ROW_EQUALITY, ROW_INACTIVE } from './simplex.js';
 import { SolverError } from './solver-error.js';
 
+/**
+ * A segment is flat (its direction is zero) when the share of the linear term left after the working rows, in the
+ * metric of the free assets' covariance (see `ActiveSetSolver.eqp`), is at most this. Rounding gives about 1e-16
+ * times the condition of the working system; a genuine share s makes the return grow at s^2 times the rate of the
+ * unconstrained step, 1e-22 here.
+ */
+const FLAT_SHARE = 1e-11;
+
 /** One segment of the frontier: x(lambda) = x0 + (lambda - lambda0) dx for lambda in [lambda0, lambda1]. */
 export interface FrontierSegment {
   readonly lambda0: number;
@@ -96,7 +104,18 @@ export function traceFrontier(
       solver.recomputeGradient();
       sinceExact = 0;
     }
+    // The gradient grows with lambda (it holds -lambda mu) while the correction is of the size of rounding: solved
+    // from the full gradient, the correction would carry errors of 1e-16 times lambda |mu| (1e-13 in the budget at a
+    // lambda of 1e4, which misplaces a target return on a segment where the return barely moves). It is solved from
+    // the gradient net of the current multipliers' part, g_F - A_WF' y, which vanishes at the exact point, for the
+    // change of the multipliers.
     solver.freeGradient(q);
+    for (let w = 0; w < mw; w++) {
+      const yw = solver.y[w] as number;
+      if (yw === 0) continue;
+      const row = (solver.work[w] as number) * n;
+      for (let k = 0; k < nf; k++) q[k] = (q[k] as number) - yw * (A[row + (free[k] as number)] as number);
+    }
     solver.workingResidual(r);
     solver.eqp(q, r, p0, y0);
     let pmax = 0;
@@ -115,22 +134,25 @@ export function traceFrontier(
       for (let i = 0; i < n; i++) g[i] = (g[i] as number) + (hp[i] as number);
       refreshActivities(solver);
     }
-    for (let k = 0; k < mw; k++) solver.y[k] = y0[k] as number;
+    for (let k = 0; k < mw; k++) solver.y[k] = (solver.y[k] as number) + (y0[k] as number);
     for (let k = 0; k < nf; k++) {
       const j = free[k] as number;
       q[k] = -(mu[j] as number) + costRate * solver.sigmaT(j, solver.seg[j] as number);
     }
-    solver.eqp(q, zero, dxF, dy);
-    const dx = new Float64Array(n);
+    // The direction is zero when the linear term lies in the span of the working rows' normals over the free
+    // weights (the rows pin every free weight, or the free assets tie in return along the rows): the segment is
+    // flat. The solve then returns rounding, up to about 1e-16 of the unconstrained step in a well-conditioned case,
+    // which must not be taken for a direction: followed for a lambda of 1e16 it would carry the weights to a bound.
+    const share = solver.eqp(q, zero, dxF, dy);
     let dxNorm = 0;
-    for (let k = 0; k < nf; k++) {
-      dx[free[k] as number] = dxF[k] as number;
-      dxNorm = Math.max(dxNorm, Math.abs(dxF[k] as number));
-    }
-    if (firstDxNorm === 0) firstDxNorm = dxNorm;
+    for (let k = 0; k < nf; k++) dxNorm = Math.max(dxNorm, Math.abs(dxF[k] as number));
+    const flat = dxNorm === 0 || share <= FLAT_SHARE || dxNorm <= 1e-12 * firstDxNorm;
+    if (flat) dxF.fill(0, 0, nf);
+    else if (firstDxNorm === 0) firstDxNorm = dxNorm;
+    const dx = new Float64Array(n);
+    for (let k = 0; k < nf; k++) dx[free[k] as number] = dxF[k] as number;
     solver.multiplyFree(dxF, hdx);
     for (let i = 0; i < n; i++) dg[i] = (hdx[i] as number) - (mu[i] as number);
-    const flat = dxNorm <= 1e-12 * firstDxNorm || dxNorm === 0;
     // Events.
     let t = Number.POSITIVE_INFINITY;
     let kind = 0; // 1 fix variable (pos), 2 add row, 3 release variable, 4 release row (pos)
@@ -169,10 +191,14 @@ export function traceFrontier(
           anorm = Math.max(anorm, Math.abs(a));
         }
         const act = solver.act[i] as number;
-        if (ad > eps * anorm && (rhi[i] as number) < Number.POSITIVE_INFINITY)
-          take(((rhi[i] as number) - act) / ad, 2, i, true);
-        else if (ad < -eps * anorm && (rlo[i] as number) > Number.NEGATIVE_INFINITY) {
-          take(((rlo[i] as number) - act) / ad, 2, i, false);
+        // A row implied by the working rows keeps its activity along the segment and never enters (rowDependent);
+        // tested only when it would be the first event.
+        if (ad > eps * anorm && (rhi[i] as number) < Number.POSITIVE_INFINITY) {
+          const limit = ((rhi[i] as number) - act) / ad;
+          if (Math.max(limit, 0) < t && !solver.rowDependent(i)) take(limit, 2, i, true);
+        } else if (ad < -eps * anorm && (rlo[i] as number) > Number.NEGATIVE_INFINITY) {
+          const limit = ((rlo[i] as number) - act) / ad;
+          if (Math.max(limit, 0) < t && !solver.rowDependent(i)) take(limit, 2, i, false);
         }
       }
     }
@@ -212,7 +238,6 @@ export function traceFrontier(
     }
     // The segment: returns and variances in closed form.
     let ret0 = 0;
-    let dret = 0;
     let turn0 = 0;
     let dturn = 0;
     let q0 = 0;
@@ -226,7 +251,6 @@ export function traceFrontier(
       const hx = (g[i] as number) - (solver.c[i] as number);
       const hd = (dg[i] as number) + mi;
       ret0 += mi * xi;
-      dret += mi * di;
       q0 += xi * hx;
       q1 += xi * hd;
       q2 += di * hd;
@@ -235,15 +259,22 @@ export function traceFrontier(
         if (di !== 0) dturn += di * solver.sigmaT(i, solver.seg[i] as number);
       }
     }
+    // The slope of the net return, mu'dx - c1 sigma'dx, equals dx'H dx on the exact direction (multiply the
+    // direction's equations by dx: A_WF dx = 0). Summed as mu'dx it carries the working rows' residual of the computed
+    // dx (rounding) times the multipliers dy, of the size of the returns: 1e-17 against a slope that can be 1e-10 when
+    // the free assets' returns nearly tie, enough to misplace a target on the segment by 1e-8 in a weight. The
+    // quadratic form has no such cancellation.
+    let curvature = 0;
+    for (let k = 0; k < nf; k++) curvature += (dxF[k] as number) * (hdx[free[k] as number] as number);
     const segment: FrontierSegment = {
       lambda0: lambda,
       lambda1: lambda + t,
       x0: x.slice(),
       dx,
       ret0,
-      dret: flat ? 0 : dret,
+      dret: flat ? 0 : curvature + costRate * dturn,
       net0: ret0 - costRate * turn0,
-      dnet: flat ? 0 : dret - costRate * dturn,
+      dnet: flat ? 0 : curvature,
       q0: 0.5 * q0,
       q1: flat ? 0 : q1,
       q2: flat ? 0 : 0.5 * q2,
