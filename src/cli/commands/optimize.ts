@@ -79,8 +79,9 @@ export function registerOptimizeCommands(program: Command, io: CliIO): void {
         .command('optimize')
         .description(
           'optimal weights: mean-variance (minimum volatility, maximum Sharpe, utility, efficient risk or return), ' +
-            'risk parity, hierarchical risk parity, HERC, equal weight, inverse volatility or inverse variance, ' +
-            'or tail risk (minimum CVaR, efficient CVaR, minimum CDaR, semivariance or mean absolute deviation)',
+            'risk parity, hierarchical risk parity, HERC, equal weight, inverse volatility, inverse variance, ' +
+            'market-cap weight, or tail risk (minimum CVaR, efficient CVaR, minimum CDaR, semivariance or mean ' +
+            'absolute deviation)',
         )
         .requiredOption('--objective <name>', OBJECTIVES.join(', '), objectiveOption),
     ),
