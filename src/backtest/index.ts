@@ -12,6 +12,7 @@ export {
   runBacktest,
   type StrategyResult,
 } from './backtest.js';
+export { BACKTEST_BL_DELTA, type BacktestBlackLitterman, windowPosterior } from './black-litterman.js';
 export { type CostOptions, type TradeCost, tradeCost, type VolumeSlippage, validateCosts } from './costs.js';
 export { type BacktestOptions, type Rebalance, type Simulation, simulate, type Trade } from './engine.js';
 export {
@@ -36,3 +37,10 @@ export {
   type WeightFunction,
   weightVector,
 } from './strategy.js';
+export {
+  TAIL_STRATEGY_OBJECTIVES,
+  type TailStrategyConstraints,
+  type TailStrategyObjectiveName,
+  type TailStrategyOptions,
+  tailStrategy,
+} from './tail-strategy.js';

@@ -23,6 +23,8 @@ import {
 } from '../optimize/allocators.js';
 import { type Objective, type OptimizeOptions, optimize } from '../optimize/mean-variance.js';
 import type { MeanVarianceProblem } from '../optimize/problem.js';
+import { SolverError } from '../optimize/solvers/solver-error.js';
+import { type BacktestBlackLitterman, windowPosterior } from './black-litterman.js';
 import type { Strategy, StrategyContext } from './strategy.js';
 
 /** The allocation rules a backtest can re-run (equal weight is `equalWeightStrategy`). */
@@ -59,6 +61,11 @@ export interface OptimizerStrategyOptions {
   readonly linkage?: LinkageMethod;
   /** Name in the results; default the objective's name. */
   readonly name?: string;
+  /**
+   * Black-Litterman: on each date the posterior mean and covariance over the window's covariance replace the
+   * estimates of the mean-variance objectives (the allocation rules ignore it); see `windowPosterior`.
+   */
+  readonly blackLitterman?: BacktestBlackLitterman;
 }
 
 /**
@@ -84,8 +91,9 @@ export function assetsWithHistory(context: StrategyContext): number[] {
  * A strategy that, on each rebalancing date, estimates the expected returns (when the objective uses them) and the
  * covariance on its window, over the assets of `assetsWithHistory`, and returns the optimal weights (0 elsewhere; all
  * cash when no asset qualifies, a single asset gets weight 1). When the objective has no solution on a date
- * (InfeasibleError, e.g. maximum Sharpe with no return above the risk-free rate) the holdings are kept, with a
- * warning in the results. Units as in `optimize`: annual estimates with the price
+ * (InfeasibleError, e.g. maximum Sharpe with no return above the risk-free rate) or the solver fails on it
+ * (SolverError: a numerical failure, not an input to change) the holdings are kept, with a warning in the results
+ * naming the date and the reason. Units as in `optimize`: annual estimates with the price
  * matrix's periods per year.
  */
 export function optimizerStrategy(options: OptimizerStrategyOptions): Strategy {
@@ -126,18 +134,30 @@ export function optimizerStrategy(options: OptimizerStrategyOptions): Strategy {
       if (typeof objective === 'string') {
         w = allocate(objective, prices, { tickers, values: cov.values }, options);
       } else {
-        const mu = needsMu ? estimateReturns(prices, returnsModel, settings).values : new Float64Array(tickers.length);
+        const bl = options.blackLitterman && windowPosterior(options.blackLitterman, cov, (m) => context.warn(m));
+        const mu =
+          bl?.expectedReturns ??
+          (needsMu ? estimateReturns(prices, returnsModel, settings).values : new Float64Array(tickers.length));
         const c = options.constraints ?? {};
-        const problem: MeanVarianceProblem = { ...c, expectedReturns: mu, covariance: cov.values, tickers };
+        const covariance = bl?.covariance ?? cov.values;
+        const problem: MeanVarianceProblem = { ...c, expectedReturns: mu, covariance, tickers };
         // Every estimator gives a positive semidefinite matrix on complete data (a Gram matrix, or a shrinkage of one
         // towards a definite target): the O(N^3) proof is then skipped unless asked for.
         const check = options.optimize?.covarianceCheck ?? (complete(prices) ? 'fast' : 'full');
         try {
           w = (await optimize(problem, objective, { ...options.optimize, covarianceCheck: check })).weights;
         } catch (error) {
-          if (!(error instanceof InfeasibleError)) throw error;
-          context.warn(`${name} has no solution, the holdings are kept: ${error.message}`);
-          return null;
+          if (error instanceof InfeasibleError) {
+            context.warn(`${name} has no solution, the holdings are kept: ${error.message}`);
+            return null;
+          }
+          // A numerical failure on one date (an iteration limit, a solution that fails its optimality check) must
+          // not end the whole backtest: the holdings are kept, and the warning (dated by the engine) says why.
+          if (error instanceof SolverError) {
+            context.warn(`${name}: the optimizer failed, the holdings are kept: ${error.message}`);
+            return null;
+          }
+          throw error;
         }
       }
       assets.forEach((j, k) => {

@@ -220,7 +220,7 @@ export function estimateBlackLitterman(
 }
 
 /** Reads and validates the views file; every problem is one ValidationError naming the file. */
-function readViews(ctx: CommandContext, file: string, tickers: readonly string[]): BlackLittermanViews {
+export function readViews(ctx: CommandContext, file: string, tickers: readonly string[]): BlackLittermanViews {
   let text: string;
   try {
     text = readFileSync(ctx.resolvePath(file), 'utf8');

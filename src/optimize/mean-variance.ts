@@ -19,9 +19,11 @@
  * result is (mu'w - rf b) / sqrt(w'Sw): the excess over cash of a portfolio whose uninvested 1 - b earns rf.
  *
  * Solvers: the active-set engine (exact, the fastest, every constraint above) and HiGHS (every constraint, used on
- * request, for cross-checks, and for a singular covariance without L2 regularisation, where the active-set method
- * does not apply). The asynchronous functions load HiGHS only when it is needed; the `...Sync` variants use the
- * active-set engine, or HiGHS when a loaded runtime is passed in `options.highs`.
+ * request and for cross-checks). A singular covariance without L2 regularisation (fewer returns than assets, a
+ * duplicated asset) is solved by the active-set engine with a tiny ridge delta I added to S (see `ridgeFor`), whose
+ * effect on the objective is bounded and reported; HiGHS remains the fallback where that bound does not apply
+ * (weights without a finite bound on ||w||^2). The asynchronous functions load HiGHS only when it is needed; the
+ * `...Sync` variants use the active-set engine, or HiGHS when a loaded runtime is passed in `options.highs`.
  */
 
 import type { Highs } from 'highs';
@@ -34,6 +36,7 @@ import {
   needsGeneralSolver,
   normalizeProblem,
 } from './problem.js';
+import { assertSharpeBounded } from './riskless.js';
 import { SingularSubmatrixError } from './solvers/active-set.js';
 import { ActiveSetEngine } from './solvers/active-set-engine.js';
 import { loadHighs } from './solvers/highs-loader.js';
@@ -162,7 +165,18 @@ export function solveObjective(
             'maximiser; use efficient-risk or max-utility',
         );
       }
-      return { solution: capped(engine.maxSharpe()), notes };
+      // A singular covariance can hold a riskless portfolio beating the risk-free rate: the Sharpe ratio is then
+      // unbounded, which the engines would only report as an unbounded problem.
+      const singular = p.l2 === 0 && p.covarianceKind !== 'definite';
+      if (singular && p.covarianceKind === 'singular') assertSharpeBounded(p);
+      let best: EngineSolution;
+      try {
+        best = engine.maxSharpe();
+      } catch (error) {
+        if (singular && p.covarianceKind === 'unchecked') assertSharpeBounded(p);
+        throw error;
+      }
+      return { solution: capped(best), notes };
     }
     case 'max-utility':
       return {
@@ -259,14 +273,130 @@ export function selectSolver(p: NormalizedProblem, options: OptimizeOptions): So
   if (requested !== 'auto' && requested !== 'active-set' && requested !== 'highs') {
     throw new ValidationError(`unknown solver ${JSON.stringify(requested)}; use auto, active-set or highs`);
   }
-  if (requested === 'active-set' && needsGeneralSolver(p)) {
+  if (requested === 'active-set' && needsGeneralSolver(p) && ridgeFor(p) === undefined) {
     throw new ValidationError(
       'the covariance is singular, which the active-set solver cannot handle without L2 regularisation: set l2 > 0, ' +
         'use a shrinkage estimator, or let HiGHS solve it (solver "highs" or "auto")',
     );
   }
   if (requested !== 'auto') return requested;
-  return needsGeneralSolver(p) ? 'highs' : 'active-set';
+  return needsGeneralSolver(p) && (options.crossCheck === true || ridgeFor(p) === undefined) ? 'highs' : 'active-set';
+}
+
+/** Size of the ridge for a singular covariance, relative to the largest variance: the bound on its effect. */
+const RIDGE_EFFECT = 1e-9;
+/**
+ * The same for efficient risk, whose bound is computed after the solve (see `solveWithRidge`) rather than fixed in
+ * advance: a larger ridge keeps the walk's conditioning (about 1 / ridge) far enough from rounding that the weights
+ * meet the budget to 1e-9 on windows with half as many returns as assets.
+ */
+const RIDGE_EFFECT_RISK_TARGET = 1e-6;
+/**
+ * The smallest ridge used, relative to the largest variance: 1e4 times the active-set solver's pivot threshold
+ * (1e-13 of the diagonal), so a direction without variance still factors with a pivot far above rounding.
+ */
+const RIDGE_FLOOR = 1e-9 * 1e-3;
+
+/** The relative ridge for an objective (see RIDGE_EFFECT and RIDGE_EFFECT_RISK_TARGET). */
+function ridgeEffect(objective: Objective): number {
+  return objective.kind === 'efficient-risk' ? RIDGE_EFFECT_RISK_TARGET : RIDGE_EFFECT;
+}
+
+/** A ridge delta I for a singular covariance: delta, B >= max ||w||^2 over the feasible set, and delta B. */
+export interface Ridge {
+  readonly delta: number;
+  readonly normBound: number;
+  readonly effect: number;
+}
+
+/**
+ * The ridge for solving a problem with a singular covariance S on the active-set engine, or undefined when it does
+ * not apply. The engine needs the covariance of the held assets positive definite; with S + delta I it is, and
+ * since the objective then gains delta ||w||^2 (exactly the L2 term of the module table with gamma = delta), the
+ * solution w_d of the ridged problem is within delta B of the optimum of the original, B >= ||w||^2 for every
+ * feasible w: f(w_d) + delta ||w_d||^2 <= f(w*) + delta ||w*||^2 gives f(w_d) - f(w*) <= delta B (variance for
+ * min-volatility and efficient-return, return for efficient-risk, utility for max-utility; for max-Sharpe see
+ * `solveWithRidge`). B is the smallest of sum_i max(l_i^2, u_i^2), b^2 for long-only weights summing to b, and L^2
+ * under a gross leverage limit L. delta = 1e-9 max_i S_ii / max(1, B), so the effect delta B is at most 1e-9 of the
+ * largest variance, far below what the estimate can resolve; the ridge is not used (undefined) when that would put
+ * delta below 1e-12 max_i S_ii (B above 1000, or infinite).
+ */
+export function ridgeFor(p: NormalizedProblem, effect = RIDGE_EFFECT): Ridge | undefined {
+  const { n, cov } = p;
+  let maxVariance = 0;
+  let box = 0;
+  for (let i = 0; i < n; i++) {
+    maxVariance = Math.max(maxVariance, cov[i * n + i] as number);
+    const lo = p.lower[i] as number;
+    const hi = p.upper[i] as number;
+    box += Math.max(lo * lo, hi * hi);
+  }
+  let normBound = box;
+  if (p.longOnly) normBound = Math.min(normBound, p.budget * p.budget);
+  if (p.maxLeverage !== undefined) normBound = Math.min(normBound, p.maxLeverage * p.maxLeverage);
+  if (!(maxVariance > 0) || !Number.isFinite(normBound)) return undefined;
+  const delta = (effect * maxVariance) / Math.max(1, normBound);
+  if (delta < RIDGE_FLOOR * maxVariance) return undefined;
+  return { delta, normBound, effect: delta * normBound };
+}
+
+/**
+ * Solves a problem with a singular covariance (l2 = 0) on the active-set engine with the ridge `ridge` (see
+ * `ridgeFor`), and returns the verified result with a note stating the bound on the ridge's effect; or undefined when
+ * the engine still meets a singular factor or the bound cannot be certified (the caller then falls back to HiGHS).
+ * The ridge is added to the covariance (the engine sees S + delta I without L2 term, which for min-volatility,
+ * efficient-return, max-utility and max-Sharpe is the same problem as gamma = delta). Efficient risk then caps
+ * w'(S + delta I)w <= sigma^2, which keeps w'Sw <= sigma^2, and its return shortfall is bounded by the ridged optimum
+ * at the wider target sigma^2 + delta B minus the return reached (one more query of the walk, stated in the note).
+ * Maximum Sharpe: first checks that no riskless portfolio beats the risk-free rate (else the ratio is unbounded,
+ * InfeasibleError); the ridged ratio e / sqrt(w'Sw + delta ||w||^2) is maximised, so the Sharpe ratio reached is at
+ * least the maximum times sqrt(v / (v + delta B)), with v >= (least ridged variance) - delta B a lower bound on
+ * every feasible variance, computed by one more solve; accepted when that certified shortfall is at most 1e-3
+ * (relative; the note states it). The bound uses the least variance, so it is loose when the tangency portfolio is
+ * much riskier than the minimum-variance one; on the sample data it is typically 1e-6 or less.
+ */
+function solveWithRidge(p: NormalizedProblem, objective: Objective, ridge: Ridge): PortfolioResult | undefined {
+  // The ridge goes into the covariance (S + delta I, l2 = 0), so every objective keeps its exact path on the
+  // engine's critical-line walk (efficient risk included, where an L2 term would need the parametric search).
+  const { n } = p;
+  const cov = Float64Array.from(p.cov);
+  for (let i = 0; i < n; i++) cov[i * n + i] = (cov[i * n + i] as number) + ridge.delta;
+  const q: NormalizedProblem = { ...p, cov, covarianceKind: 'definite' };
+  if (objective.kind === 'max-sharpe') assertSharpeBounded(p);
+  let out: { solution: EngineSolution; notes: string[] };
+  let shortfall: number | undefined;
+  let gap = ridge.effect;
+  try {
+    out = withEngine(new ActiveSetEngine(q), (e) => {
+      const o = solveObjective(e, q, objective);
+      if (objective.kind === 'max-sharpe') {
+        const least = e.minimize({ risk: 1, l2: 0, ret: 0, cost: 0 }).weights;
+        const floor = portfolioVariance(q, least) - ridge.effect;
+        shortfall = floor > 0 ? 1 - Math.sqrt(floor / (floor + ridge.effect)) : Number.POSITIVE_INFINITY;
+      } else if (objective.kind === 'efficient-risk') {
+        // w'(S + delta I)w <= sigma^2 implies w'Sw <= sigma^2 (feasible), and every w with w'Sw <= sigma^2 has
+        // w'(S + delta I)w <= sigma^2 + delta B: the optimum is at most the ridged one at that wider target.
+        const t = objective.targetVolatility;
+        const wider = e.efficientRisk(Math.sqrt(t * t + ridge.effect)).weights;
+        gap = Math.max(0, objectiveValue(p, objective, wider) - objectiveValue(p, objective, o.solution.weights));
+      }
+      return o;
+    });
+  } catch (error) {
+    if (error instanceof SingularSubmatrixError) return undefined;
+    throw error;
+  }
+  if (shortfall !== undefined && !(shortfall <= 1e-3)) return undefined;
+  const effect =
+    shortfall !== undefined
+      ? `the Sharpe ratio is within a relative ${fmt(shortfall)} of the maximum`
+      : `the objective is within ${fmt(gap)} of the optimum`;
+  const note =
+    `the covariance is singular, so the active-set solver added a ridge of ${fmt(ridge.delta)} to its diagonal ` +
+    `(${objective.kind === 'efficient-risk' ? '1e-6' : '1e-9'} of the largest variance over the largest squared norm ` +
+    `of the weights): ${effect} (the optimal weights ` +
+    'need not be unique)';
+  return buildResult(p, objective, out.solution, 'active-set', [note, ...out.notes]);
 }
 
 /** Largest absolute difference between two weight vectors. */
@@ -297,14 +427,29 @@ function optimizeCore(
 ): PortfolioResult {
   const solver = selectSolver(p, options);
   let notes: string[] = [];
-  if (solver === 'active-set') {
+  const ridge =
+    solver === 'active-set' && options.crossCheck !== true ? ridgeFor(p, ridgeEffect(objective)) : undefined;
+  if (solver === 'active-set' && needsGeneralSolver(p)) {
+    const general = ridgeFor(p, ridgeEffect(objective));
+    const result = general === undefined ? undefined : solveWithRidge(p, objective, general);
+    if (result) return result;
+    if (options.solver === 'active-set') {
+      throw new SolverError('the active-set solver could not certify its solution for the singular covariance');
+    }
+    if (!highs) throw new SingularFallback('the covariance is singular and the ridged active-set solve failed');
+    notes = ['the covariance is singular and the ridged active-set solve could not be certified; solved with HiGHS'];
+  } else if (solver === 'active-set') {
     try {
       const out = withEngine(new ActiveSetEngine(p), (e) => solveObjective(e, p, objective));
       const result = buildResult(p, objective, out.solution, 'active-set', out.notes);
       if (options.crossCheck) crossCheck(p, objective, result, requireHighs(highs));
       return result;
     } catch (error) {
-      if (!(error instanceof SingularSubmatrixError) || options.solver === 'active-set') throw error;
+      if (!(error instanceof SingularSubmatrixError)) throw error;
+      // The held assets' covariance is singular (an unchecked or nearly singular S): solve it with the ridge first.
+      const result = ridge === undefined || p.l2 !== 0 ? undefined : solveWithRidge(p, objective, ridge);
+      if (result) return result;
+      if (options.solver === 'active-set') throw error;
       if (!highs) throw new SingularFallback(error.message);
       notes = [`${error.message}; solved with HiGHS instead (the optimum may not be unique)`];
     }
@@ -358,7 +503,7 @@ function wantsHighs(p: NormalizedProblem, options: OptimizeOptions): boolean {
   return (
     options.solver === 'highs' ||
     options.crossCheck === true ||
-    (options.solver !== 'active-set' && needsGeneralSolver(p))
+    (options.solver !== 'active-set' && needsGeneralSolver(p) && ridgeFor(p) === undefined)
   );
 }
 
@@ -366,7 +511,8 @@ function wantsHighs(p: NormalizedProblem, options: OptimizeOptions): boolean {
  * Optimises `objective` for `problem`. Validates the input (ValidationError), checks the constraints can hold
  * (InfeasibleError naming the conflict), solves with the chosen engine, verifies every constraint to 1e-9 and returns
  * the weights with their return, volatility, Sharpe ratio and objective value. Loads HiGHS only when it is needed
- * (`solver: 'highs'`, `crossCheck`, or a singular covariance without L2 regularisation).
+ * (`solver: 'highs'`, `crossCheck`, or a singular covariance without L2 regularisation where the ridge of
+ * `ridgeFor` does not apply).
  */
 export async function optimize(
   problem: MeanVarianceProblem,
@@ -389,7 +535,7 @@ export async function optimize(
 /**
  * Synchronous `optimize`: the active-set engine, or HiGHS when a loaded runtime is passed in `options.highs`
  * (`await loadHighs()` once). Without it, throws ValidationError when HiGHS would be needed (`solver: 'highs'`,
- * `crossCheck`, a singular covariance without L2 regularisation).
+ * `crossCheck`, a singular covariance without L2 regularisation where the ridge does not apply).
  */
 export function optimizeSync(
   problem: MeanVarianceProblem,

@@ -15,6 +15,7 @@ import { DatedMatrix } from '../../src/core/dated-matrix.js';
 import { isoDate, weekdayOf, ymdOf } from '../../src/core/dates.js';
 import { DataError, ValidationError } from '../../src/core/errors.js';
 import { Random } from '../../src/core/random.js';
+import { loadPrices } from '../../src/data/load-prices.js';
 import { generateMarket } from '../../src/data/synthetic.js';
 import { businessDays, d } from '../core/helpers.js';
 
@@ -407,4 +408,30 @@ describe('results', () => {
     });
     await expect(simulate(prices, [failing], { lookback: 20 })).rejects.toThrow(/^picky on \d{4}-\d\d-\d\d: no more$/);
   });
+});
+
+describe('windows with no more returns than assets (a singular covariance)', () => {
+  const stocks = loadPrices('sample:stocks');
+  it.each([
+    ['efficient-risk', 3],
+    ['efficient-risk', 4],
+    ['min-volatility', 3],
+    ['max-sharpe', 4],
+  ] as const)(
+    '%s with lookback %i runs to the end; a date without a solution keeps the holdings, warned',
+    async (kind, lookback) => {
+      const objective = kind === 'efficient-risk' ? { kind, targetVolatility: 0.3 } : kind;
+      const [sim] = await simulate(stocks, [optimizerStrategy({ objective })], { lookback });
+      if (sim === undefined) throw new Error('no simulation');
+      expect(sim.nav.length).toBe(sim.dates.length);
+      expect(sim.dates[sim.dates.length - 1]).toBe(stocks.dates[stocks.rowCount - 1]);
+      for (const w of sim.warnings) {
+        expect(w).toMatch(
+          new RegExp(
+            `^\\d{4}-\\d\\d-\\d\\d: ${kind}(: the optimizer failed| has no solution), the holdings are kept: .+`,
+          ),
+        );
+      }
+    },
+  );
 });

@@ -6,9 +6,12 @@ import { afterAll, describe, expect, it } from 'vitest';
 import { runBacktest } from '../../src/backtest/backtest.js';
 import { optimizerStrategy } from '../../src/backtest/optimizer-strategy.js';
 import { equalWeightStrategy, fixedWeightsStrategy } from '../../src/backtest/strategy.js';
+import { tailStrategy } from '../../src/backtest/tail-strategy.js';
 import { runCli } from '../../src/cli/program.js';
 import { readCsvMatrix } from '../../src/data/csv/index.js';
+import { readMarketCaps } from '../../src/data/keyed-files.js';
 import { loadPrices } from '../../src/data/load-prices.js';
+import { parseViews } from '../../src/optimize/black-litterman.js';
 import { type CliRun, cli } from './run.js';
 
 const dir = mkdtempSync(join(tmpdir(), 'pfopt-backtest-cli-'));
@@ -189,6 +192,149 @@ describe('pfopt backtest', () => {
     expect(out.nav.map((p: { value: number }) => p.value)).toEqual(Array.from(lib.strategies[0]?.nav ?? []));
     const flat = await json([...base, '--strategy', 'fixed', '--weights', weights]);
     expect(out.nav.at(-1).value).not.toBe(flat.nav.at(-1).value);
+  });
+
+  it('runs the tail strategies with their options, as the library does', async () => {
+    const names = ['min-cvar', 'efficient-cvar', 'min-cdar', 'min-mad', 'min-semivariance'];
+    const out = await json([
+      ...base,
+      '--strategy',
+      names.join(','),
+      '--max-cvar',
+      '0.12',
+      '--confidence',
+      '0.9',
+      '--bounds',
+      '0,0.6',
+    ]);
+    expect(Object.keys(out.strategies)).toEqual(names);
+    const constraints = { riskFreeRate: 0, bounds: [0, 0.6] as const };
+    const lib = await runBacktest(
+      loadPrices('sample:stocks'),
+      [
+        tailStrategy({ objective: { kind: 'min-cvar', confidence: 0.9 }, constraints }),
+        // The expected returns of efficient-cvar are the CAGR of the window (the default --returns-model).
+        tailStrategy({
+          objective: { kind: 'efficient-cvar', confidence: 0.9, maxCvar: 0.12 },
+          returnsModel: 'cagr',
+          constraints,
+        }),
+        tailStrategy({ objective: { kind: 'min-cdar', confidence: 0.9 }, constraints }),
+        tailStrategy({ objective: 'min-mad', constraints }),
+        tailStrategy({ objective: 'min-semivariance', constraints }),
+      ],
+      { lookback: 24, costs: { costBps: 10 } },
+    );
+    for (const s of lib.strategies) {
+      const o = out.strategies[s.name];
+      for (const key of ['nav', 'returns', 'metrics', 'turnover', 'costs', 'trades', 'rebalances', 'finalWeights']) {
+        expect(o, `${s.name} ${key}`).toHaveProperty(key);
+      }
+      expect(o.nav.map((p: { value: number }) => p.value)).toEqual(Array.from(s.nav));
+      expect(o.costs).toBe(s.costs);
+      expect(o.trades.length).toBe(s.trades.length);
+      const held = Object.values(o.finalWeights as Record<string, number>);
+      expect(Math.max(...held)).toBeLessThanOrEqual(0.6 + 1e-9);
+      expect(Math.abs(held.reduce((a, x) => a + x, 0) - 1)).toBeLessThan(1e-9);
+    }
+    // The CVaR cap of 12% a month is below the least attainable CVaR of some windows only: those keep the holdings.
+    const capped = out.strategies['efficient-cvar'];
+    const kept = capped.warnings.filter((w: string) => /efficient-cvar has no solution, the holdings are kept/.test(w));
+    expect(kept.length).toBeGreaterThan(0);
+    expect(capped.rebalances.length).toBeGreaterThan(0);
+    // Every date either rebalances or keeps the holdings with a warning (no solution, or a solver failure).
+    const failed = capped.warnings.filter((w: string) => /efficient-cvar: the optimizer failed/.test(w));
+    expect(kept.length + failed.length + capped.rebalances.length).toBe(out.strategies['min-cvar'].rebalances.length);
+    // The strategies differ from one another.
+    expect(new Set(names.map((n) => out.strategies[n].nav.at(-1).value)).size).toBe(names.length);
+  });
+
+  it('says what is wrong with the tail options', async () => {
+    const neither = await cli(['backtest', ...base, '--strategy', 'efficient-cvar']);
+    expect(neither.code).toBe(2);
+    expect(neither.stderr).toContain('--max-cvar');
+    const both = await cli([
+      'backtest',
+      ...base,
+      '--strategy',
+      'efficient-cvar',
+      '--max-cvar',
+      '0.1',
+      '--target-return',
+      '0.1',
+    ]);
+    expect(both.code).toBe(2);
+    expect(both.stderr).toContain('exactly one');
+    const target = await json([...base, '--strategy', 'efficient-cvar', '--target-return', '0.05']);
+    expect(target.rebalances.length).toBeGreaterThan(0);
+    const stray = await cli(['backtest', ...base, '--strategy', 'min-mad', '--confidence', '0.9']);
+    expect(stray.code).toBe(2);
+    expect(stray.stderr).toContain('--confidence applies to');
+    const cap = await cli(['backtest', ...base, '--strategy', 'min-cvar', '--max-cvar', '0.1']);
+    expect(cap.code).toBe(2);
+    expect(cap.stderr).toContain('--max-cvar applies to');
+    const level = await cli(['backtest', ...base, '--strategy', 'min-cvar', '--confidence', '1.5']);
+    expect(level.code).toBe(2);
+  });
+
+  it('re-forms the Black-Litterman posterior on every window for the mean-variance strategies', async () => {
+    const views = fileURLToPath(new URL('../../docs/examples/bl-views.json', import.meta.url));
+    const caps = fileURLToPath(new URL('../../docs/examples/bl-market-caps.csv', import.meta.url));
+    const blArgs = ['--returns-model', 'black-litterman', '--views', views, '--market-caps', caps];
+    const args = [...base, ...blArgs, '--tau', '0.1', '--bl-delta', '3', '--risk-free', '0.02'];
+    const out = await json([...args, '--strategy', 'max-sharpe,min-volatility,hrp']);
+    const stocks = loadPrices('sample:stocks');
+    const bl = {
+      marketCaps: readMarketCaps(caps),
+      views: parseViews(JSON.parse(readFileSync(views, 'utf8')), views, stocks.tickers),
+      tau: 0.1,
+      riskAversion: 3,
+      riskFreeRate: 0.02,
+    };
+    const settings = { span: 180, riskFreeRate: 0.02 };
+    const constraints = { riskFreeRate: 0.02 };
+    const lib = await runBacktest(
+      stocks,
+      [
+        optimizerStrategy({ objective: 'max-sharpe', blackLitterman: bl, settings, constraints }),
+        optimizerStrategy({ objective: 'min-volatility', blackLitterman: bl, settings, constraints }),
+        optimizerStrategy({ objective: 'hrp', settings, constraints }),
+      ],
+      { lookback: 24, costs: { costBps: 10 }, riskFreeRate: 0.02 },
+    );
+    for (const s of lib.strategies) {
+      expect(out.strategies[s.name].nav.map((p: { value: number }) => p.value)).toEqual(Array.from(s.nav));
+    }
+    // GOOG has no full window before 2006: the relative view on it is left out on those dates, with a warning.
+    expect(out.strategies['max-sharpe'].warnings).toContainEqual(
+      expect.stringMatching(/^\d{4}-\d\d-\d\d: 1 Black-Litterman view left out, on assets without a price/),
+    );
+    // Without Black-Litterman the same strategy trades differently.
+    const plain = await json([...base, '--risk-free', '0.02', '--strategy', 'max-sharpe']);
+    expect(plain.nav.at(-1).value).not.toBe(out.strategies['max-sharpe'].nav.at(-1).value);
+    const stray = await cli(['backtest', ...base, '--strategy', 'max-sharpe', '--views', views]);
+    expect(stray.code).toBe(2);
+    expect(stray.stderr).toContain('--views applies to --returns-model black-litterman');
+    const noCaps = await cli(['backtest', ...base, '--strategy', 'max-sharpe', '--returns-model', 'black-litterman']);
+    expect(noCaps.code).toBe(2);
+    expect(noCaps.stderr).toContain('--market-caps');
+    const tail = await cli(['backtest', ...base, ...blArgs, '--strategy', 'efficient-cvar', '--max-cvar', '0.1']);
+    expect(tail.code).toBe(2);
+    expect(tail.stderr).toContain('efficient-cvar');
+    const partial = join(dir, 'partial-caps.json');
+    writeFileSync(partial, JSON.stringify({ MSFT: 1, AAPL: 2 }));
+    const missing = await cli([
+      'backtest',
+      ...base,
+      '--strategy',
+      'max-sharpe',
+      '--returns-model',
+      'black-litterman',
+      '--market-caps',
+      partial,
+    ]);
+    expect(missing.code).toBe(3);
+    expect(missing.stderr).toContain('no market capitalisation for AMZN');
   });
 
   it('says what is wrong with bad options', async () => {

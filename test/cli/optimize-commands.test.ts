@@ -231,3 +231,27 @@ describe('pfopt frontier', () => {
     expect(Number(lines[1]?.split(',')[1])).toBe(out.points[0].volatility);
   });
 });
+
+describe('pfopt optimize on a window shorter than the number of assets', () => {
+  it('says why the maximum Sharpe ratio is unbounded (a riskless combination) and what to change', async () => {
+    // 6 prices, 5 returns, 5 assets: the sample covariance is singular, and with shorts allowed a zero-variance
+    // portfolio earns more than the risk-free rate 0.
+    const r = await cli([
+      'optimize',
+      '--prices',
+      'sample:stocks',
+      '--objective',
+      'max-sharpe',
+      '--start',
+      '2009-05-01',
+      '--end',
+      '2009-10-01',
+      '--bounds',
+      '-0.2,1',
+    ]);
+    expect(r.code).toBe(4);
+    expect(r.stderr).toMatch(/Sharpe ratio is unbounded: the covariance is singular and a riskless combination/);
+    expect(r.stderr).toMatch(/longer window.*ledoit-wolf.*long-only bounds/);
+    expect(r.stderr).not.toMatch(/set finite weight bounds/);
+  });
+});

@@ -551,3 +551,19 @@ describe('wasm encoder: modules of several functions and their memory', () => {
     expect(instantiateWithMemory(Uint8Array.from([0, 1, 2]), 1)).toBeNull();
   });
 });
+
+describe('semidefiniteCholesky with an absolute tolerance floor', () => {
+  it('takes tol_j = max(rel A_jj, floor) for the pivots and the dependent-column residuals', () => {
+    // diag(1, -1e-14): the second pivot is -1e-14, negative against rel * A_22 alone, zero against a floor of 1e-13.
+    const a = new Float64Array([1, 0, 0, -1e-14]);
+    expect(semidefiniteCholesky(a, 2).status).toBe('negative-pivot');
+    const out = semidefiniteCholesky(a, 2, { absoluteTolerance: 1e-13 });
+    expect(out.status).toBe('singular');
+    if (out.status === 'singular') expect(out.dependent).toEqual([1]);
+    // A floor never hides a pivot far below it.
+    expect(semidefiniteCholesky(new Float64Array([1, 0, 0, -1e-12]), 2, { absoluteTolerance: 1e-13 }).status).toBe(
+      'negative-pivot',
+    );
+    expect(() => semidefiniteCholesky(a, 2, { absoluteTolerance: -1 })).toThrow(/absolute tolerance/);
+  });
+});

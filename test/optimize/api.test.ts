@@ -181,17 +181,27 @@ describe('solvers', () => {
       covariance: cov,
       bounds: [-1, 1],
     };
-    it('is solved by HiGHS (with a note) when the active-set solver cannot be used', async () => {
+    it('is solved by the active-set solver with a bounded ridge (with a note), and by HiGHS on request', async () => {
       const r = await minVolatility(singular);
-      expect(r.solver).toBe('highs');
+      expect(r.solver).toBe('active-set');
+      expect(r.notes.join(' ')).toMatch(/covariance is singular.*ridge.*within .* of the optimum/);
       // The duplicated pair's total is determined; the split is not.
       const ref = await minVolatility({ ...problem, bounds: [-2, 2] });
       expect(
         Math.abs((r.weights[n - 1] as number) + (r.weights[n] as number) - (ref.weights[n - 1] as number)),
       ).toBeLessThan(1e-7);
+      // The ridge moves the variance by at most 1e-9 of the largest variance.
+      let maxVariance = 0;
+      for (let i = 0; i < m; i++) maxVariance = Math.max(maxVariance, cov[i * m + i] as number);
+      expect(Math.abs(r.volatility ** 2 - ref.volatility ** 2)).toBeLessThanOrEqual(1e-9 * maxVariance);
+      const h = await minVolatility(singular, { solver: 'highs' });
+      expect(h.solver).toBe('highs');
+      expect(Math.abs(h.volatility - r.volatility)).toBeLessThan(1e-7);
     });
-    it('is a ValidationError for optimizeSync, with the remedies', () => {
-      expect(() => optimizeSync(singular, { kind: 'min-volatility' })).toThrow(/singular.*l2 > 0/);
+    it('is solved by optimizeSync too; a ValidationError with the remedies when no bound on ||w|| allows the ridge', () => {
+      expect(optimizeSync(singular, { kind: 'min-volatility' }).solver).toBe('active-set');
+      const unbounded = { ...singular, bounds: [Number.NEGATIVE_INFINITY, Number.POSITIVE_INFINITY] as const };
+      expect(() => optimizeSync(unbounded, { kind: 'min-volatility' })).toThrow(/singular.*l2 > 0/);
     });
     it('is solved by the active-set solver with L2 regularisation', () => {
       const r = optimizeSync({ ...singular, l2: 1e-3 }, { kind: 'min-volatility' });

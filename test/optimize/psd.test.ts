@@ -6,9 +6,13 @@
 
 import { describe, expect, it } from 'vitest';
 import { ValidationError } from '../../src/core/errors.js';
+import { semidefiniteCholesky } from '../../src/core/linalg/cholesky.js';
+import { symmetricEigen } from '../../src/core/linalg/eigen.js';
 import { gram } from '../../src/core/linalg/gram.js';
 import { Random } from '../../src/core/random.js';
-import { checkPositiveSemidefinite } from '../../src/optimize/psd.js';
+import { generateMarket } from '../../src/data/synthetic.js';
+import { semicovariance } from '../../src/estimate/semicovariance.js';
+import { checkPositiveSemidefinite, PSD_ROUNDING } from '../../src/optimize/psd.js';
 
 const names = ['A', 'B', 'C'];
 
@@ -97,5 +101,54 @@ describe("checkPositiveSemidefinite 'full'", () => {
     expect(messageOf(() => checkPositiveSemidefinite(s, n, tick, 'full'))).toContain('X5 is a combination');
     s[35 * n + 35] = -(s[35 * n + 35] as number);
     expect(messageOf(() => checkPositiveSemidefinite(s, n, tick, 'full'))).toContain('fails at X35 (pivot');
+  });
+});
+
+describe('the pivot tolerance scales with the largest variance (Higham, Thm. 10.14)', () => {
+  const n = 28;
+  /** Annual semicovariance of a seeded synthetic market, 28 assets over 30 daily returns, shortfalls below -2%. */
+  const semicov = (): Float64Array =>
+    semicovariance(generateMarket({ assets: n, periods: 31, seed: 13, frequency: 'daily' }).prices, {
+      benchmark: -0.02,
+    }).values;
+  const tickers = Array.from({ length: n }, (_, i) => `S${i}`);
+
+  it('accepts a semicovariance that is PSD in exact arithmetic (28 assets, 30 returns)', () => {
+    const s = semicov();
+    // What the check used to reject: a pivot of about -8e-13 against a variance of about 3e-3.
+    const old = semidefiniteCholesky(s, n, { tolerance: Math.max(1e-11, 16 * n * Number.EPSILON) });
+    expect(old.status).toBe('negative-pivot');
+    if (old.status === 'negative-pivot') {
+      expect(old.pivot).toBeLessThan(-1e-13);
+      expect(old.pivot).toBeGreaterThan(-1e-11);
+    }
+    // PSD by construction: a Gram matrix of shortfalls (rank at most the 30 return dates).
+    expect(checkPositiveSemidefinite(s, n, tickers, 'full')).toBe('singular');
+  });
+
+  it('still rejects a matrix whose smallest eigenvalue is -1e-6 relative to the largest', () => {
+    const s = semicov();
+    const { values, vectors } = symmetricEigen(s, n);
+    const top = values[n - 1] as number;
+    // Move the smallest eigenvalue to -1e-6 * the largest: S + (target - lambda_min) v v'.
+    const shift = -1e-6 * top - (values[0] as number);
+    const bad = Float64Array.from(s);
+    for (let i = 0; i < n; i++) {
+      for (let j = 0; j < n; j++) {
+        bad[i * n + j] = (bad[i * n + j] as number) + shift * (vectors[i] as number) * (vectors[j] as number);
+      }
+    }
+    expect(symmetricEigen(bad, n).values[0]).toBeCloseTo(-1e-6 * top, 12);
+    expect(messageOf(() => checkPositiveSemidefinite(bad, n, tickers, 'full'))).toMatch(/not positive semidefinite/);
+  });
+
+  it('rejects a negative pivot just beyond the tolerance and accepts one just within it', () => {
+    // diag(1, d): the second pivot is d itself; the tolerance is 2^16 * 2 eps * 1.
+    const tol = PSD_ROUNDING * 2 * Number.EPSILON;
+    const two = ['A', 'B'];
+    expect(checkPositiveSemidefinite(new Float64Array([1, 0, 0, -0.5 * tol]), 2, two, 'full')).toBe('singular');
+    expect(messageOf(() => checkPositiveSemidefinite(new Float64Array([1, 0, 0, -2 * tol]), 2, two, 'full'))).toContain(
+      'fails at B',
+    );
   });
 });

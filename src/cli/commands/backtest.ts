@@ -4,6 +4,7 @@
 
 import { type Command, InvalidArgumentError } from 'commander';
 import { runBacktest, type StrategyResult } from '../../backtest/backtest.js';
+import type { BacktestBlackLitterman } from '../../backtest/black-litterman.js';
 import type { BacktestOptions } from '../../backtest/engine.js';
 import { ALLOCATION_RULES, optimizerStrategy } from '../../backtest/optimizer-strategy.js';
 import { REBALANCE_FREQUENCIES, type RebalanceFrequency } from '../../backtest/schedule.js';
@@ -13,16 +14,26 @@ import {
   fixedWeightsStrategy,
   type Strategy,
 } from '../../backtest/strategy.js';
+import { tailStrategy } from '../../backtest/tail-strategy.js';
 import type { DatedMatrix } from '../../core/dated-matrix.js';
 import { isoDate } from '../../core/dates.js';
-import { DataError, ValidationError } from '../../core/errors.js';
+import { DataError, PfoptError, ValidationError } from '../../core/errors.js';
 import { readCsvMatrix } from '../../data/csv/index.js';
-import { readWeights } from '../../data/keyed-files.js';
+import { readMarketCaps, readWeights } from '../../data/keyed-files.js';
 import { loadPrices } from '../../data/load-prices.js';
 import { DEFAULT_SPAN, RETURNS_MODELS, type ReturnsModel, RISK_MODELS, type RiskModel } from '../../estimate/models.js';
 import type { LinkageMethod } from '../../optimize/allocators.js';
+import { marketWeights } from '../../optimize/black-litterman.js';
+import type { TailObjective } from '../../optimize/tail/types.js';
 import { commonJson, humanReport, strategyJson, writeOut } from '../backtest-report.js';
 import { splitBenchmark } from '../benchmark-input.js';
+import {
+  BLACK_LITTERMAN,
+  checkBlackLittermanFlags,
+  DEFAULT_BL_DELTA,
+  DEFAULT_TAU,
+  readViews,
+} from '../black-litterman-options.js';
 import { action, type CliIO, type CommandContext } from '../context.js';
 import {
   addPriceOptions,
@@ -47,18 +58,29 @@ export const BACKTEST_STRATEGIES = [
   'efficient-risk',
   'efficient-return',
   ...ALLOCATION_RULES,
+  'min-cvar',
+  'efficient-cvar',
+  'min-cdar',
+  'min-mad',
+  'min-semivariance',
 ] as const;
 type StrategyName = (typeof BACKTEST_STRATEGIES)[number];
 
 interface BacktestFlags extends PriceOptions {
   strategy: StrategyName[];
-  returnsModel: ReturnsModel;
+  returnsModel: ReturnsModel | typeof BLACK_LITTERMAN;
+  views?: string;
+  marketCaps?: string;
+  tau?: number;
+  blDelta?: number;
   riskModel: RiskModel;
   span: number;
   riskFree?: number;
   riskAversion: number;
   targetVolatility?: number;
   targetReturn?: number;
+  confidence?: number;
+  maxCvar?: number;
   linkage?: LinkageMethod;
   bounds?: [number, number];
   weights?: string;
@@ -143,9 +165,25 @@ export function registerBacktestCommand(program: Command, io: CliIO): void {
     )
     .option(
       '--returns-model <model>',
-      `expected returns: ${RETURNS_MODELS.join(', ')}`,
-      choiceOption(RETURNS_MODELS),
+      `expected returns: ${[...RETURNS_MODELS, BLACK_LITTERMAN].join(', ')} (black-litterman: of the mean-variance ` +
+        'strategies, with --market-caps and --views)',
+      choiceOption([...RETURNS_MODELS, BLACK_LITTERMAN] as const),
       'cagr',
+    )
+    .option(
+      '--views <file>',
+      'Black-Litterman views, JSON: {"views": [{"AAPL": 0.10}, {"long": "AAPL", "short": "MSFT", "return": 0.02}], ' +
+        '"confidences": [0.6, 0.3]} (annual returns), the same on every date',
+    )
+    .option(
+      '--market-caps <file>',
+      'market capitalisations of the Black-Litterman prior, CSV (ticker,market_cap) or JSON; static over the run',
+    )
+    .option('--tau <t>', `Black-Litterman tau (default ${DEFAULT_TAU})`, positiveNumber)
+    .option(
+      '--bl-delta <d>',
+      `risk aversion delta of the market-implied prior (default ${DEFAULT_BL_DELTA})`,
+      positiveNumber,
     )
     .option('--risk-model <model>', `covariance: ${RISK_MODELS.join(', ')}`, choiceOption(RISK_MODELS), 'sample')
     .option('--span <n>', 'span of the exponentially weighted estimators', integerOption(1), DEFAULT_SPAN)
@@ -156,7 +194,13 @@ export function registerBacktestCommand(program: Command, io: CliIO): void {
     )
     .option('--risk-aversion <d>', 'delta of max-utility', positiveNumber, 1)
     .option('--target-volatility <v>', 'annual volatility target of efficient-risk (0.15 is 15%)', positiveNumber)
-    .option('--target-return <r>', 'annual return target of efficient-return (0.1 is 10%)', finiteNumber)
+    .option(
+      '--target-return <r>',
+      'annual return target of efficient-return and efficient-cvar (0.1 is 10%)',
+      finiteNumber,
+    )
+    .option('--confidence <beta>', 'confidence of min-cvar, efficient-cvar and min-cdar (default 0.95)', fraction)
+    .option('--max-cvar <c>', 'CVaR cap of efficient-cvar, a per-period loss fraction (0.02 is 2%)', positiveNumber)
     .option(
       '--linkage <method>',
       'tree linkage of hrp (default single) and herc (default ward)',
@@ -164,7 +208,7 @@ export function registerBacktestCommand(program: Command, io: CliIO): void {
     )
     .option(
       '--bounds <lo,hi>',
-      'bounds of every weight of the mean-variance strategies and hrp (default 0,1)',
+      'bounds of every weight of the mean-variance and tail strategies and hrp (default 0,1)',
       boundsPair,
     )
     .option('--weights <file>', 'target weights of the fixed and buy-and-hold strategies: CSV (ticker,weight) or JSON')
@@ -196,7 +240,9 @@ export function registerBacktestCommand(program: Command, io: CliIO): void {
     .action(
       action<BacktestFlags>(io, async (ctx, flags) => {
         const { prices, benchmark, source } = loadData(ctx, flags);
-        const strategies = flags.strategy.map((name) => makeStrategy(ctx, name, flags));
+        checkTailFlags(flags);
+        const bl = blackLittermanSettings(ctx, flags, prices);
+        const strategies = flags.strategy.map((name) => makeStrategy(ctx, name, flags, bl));
         if (flags.wholeShares && flags.capital === undefined) {
           throw new ValidationError('--whole-shares needs --capital X (the initial capital in currency units)');
         }
@@ -207,6 +253,15 @@ export function registerBacktestCommand(program: Command, io: CliIO): void {
             `to ${isoDate(prices.dates[prices.rowCount - 1] as number)}; ${flags.rebalance} rebalancing` +
             `${flags.drift === undefined ? '' : ` and drift ${flags.drift}`}, lookback ${flags.lookback} (${flags.window})`,
         );
+        if (bl !== undefined) {
+          const k = bl.views?.views.length ?? 0;
+          printInfo(
+            ctx.term,
+            `Black-Litterman: market-implied prior (delta ${bl.riskAversion}, tau ${bl.tau}, static caps from ` +
+              `${flags.marketCaps}) with ${k === 0 ? 'no views' : `${k} view${k === 1 ? '' : 's'} from ${flags.views}`}` +
+              `, re-formed on each window's ${flags.riskModel} covariance for the mean-variance strategies`,
+          );
+        }
         const bar = progressBar(ctx.term);
         const result = await runBacktest(prices, strategies, {
           ...options,
@@ -255,18 +310,59 @@ function loadData(
   return { prices, benchmark, source: flags.prices ?? ctx.config.prices ?? source };
 }
 
-function makeStrategy(ctx: CommandContext, name: StrategyName, flags: BacktestFlags): Strategy {
+/**
+ * The Black-Litterman settings of `--returns-model black-litterman` (undefined otherwise): the market caps (one for
+ * every ticker of the prices) and the views (on tickers of the prices), read once and used on every date.
+ */
+function blackLittermanSettings(
+  ctx: CommandContext,
+  flags: BacktestFlags,
+  prices: DatedMatrix,
+): BacktestBlackLitterman | undefined {
+  checkBlackLittermanFlags(flags.returnsModel, flags);
+  if (flags.returnsModel !== BLACK_LITTERMAN) return undefined;
+  if (flags.strategy.includes('efficient-cvar')) {
+    throw new ValidationError(
+      '--returns-model black-litterman applies to the mean-variance strategies; efficient-cvar takes its expected ' +
+        'returns from an estimator (--returns-model mean, cagr, ...): run it in another backtest',
+    );
+  }
+  const capsFile = flags.marketCaps as string;
+  const marketCaps = readMarketCaps(ctx.resolvePath(capsFile));
+  try {
+    marketWeights(marketCaps, prices.tickers);
+  } catch (error) {
+    if (!(error instanceof PfoptError)) throw error;
+    throw new DataError(`${capsFile}: ${error.message}`, { cause: error });
+  }
+  return {
+    marketCaps,
+    ...(flags.views === undefined ? {} : { views: readViews(ctx, flags.views, prices.tickers) }),
+    tau: flags.tau ?? DEFAULT_TAU,
+    riskAversion: flags.blDelta ?? DEFAULT_BL_DELTA,
+    riskFreeRate: flags.riskFree ?? 0,
+  };
+}
+
+function makeStrategy(
+  ctx: CommandContext,
+  name: StrategyName,
+  flags: BacktestFlags,
+  bl: BacktestBlackLitterman | undefined,
+): Strategy {
   const weights = flags.weights === undefined ? undefined : readWeights(ctx.resolvePath(flags.weights));
   const constraints = {
     riskFreeRate: flags.riskFree ?? 0,
     ...(flags.bounds === undefined ? {} : { bounds: flags.bounds }),
   };
+  const returnsModel = flags.returnsModel === BLACK_LITTERMAN ? undefined : flags.returnsModel;
   const common = {
-    returnsModel: flags.returnsModel,
+    ...(returnsModel === undefined ? {} : { returnsModel }),
     riskModel: flags.riskModel,
     settings: { span: flags.span, riskFreeRate: flags.riskFree ?? 0 },
     constraints,
   };
+  const withBl = bl === undefined ? {} : { blackLitterman: bl };
   switch (name) {
     case 'equal-weight':
       return equalWeightStrategy();
@@ -277,10 +373,11 @@ function makeStrategy(ctx: CommandContext, name: StrategyName, flags: BacktestFl
       return fixedWeightsStrategy(weights, 'fixed');
     case 'min-volatility':
     case 'max-sharpe':
-      return optimizerStrategy({ ...common, objective: name });
+      return optimizerStrategy({ ...common, ...withBl, objective: name });
     case 'max-utility':
       return optimizerStrategy({
         ...common,
+        ...withBl,
         objective: { kind: 'max-utility', riskAversion: flags.riskAversion },
         name,
       });
@@ -290,6 +387,7 @@ function makeStrategy(ctx: CommandContext, name: StrategyName, flags: BacktestFl
       }
       return optimizerStrategy({
         ...common,
+        ...withBl,
         objective: { kind: 'efficient-risk', targetVolatility: flags.targetVolatility },
         name,
       });
@@ -299,7 +397,20 @@ function makeStrategy(ctx: CommandContext, name: StrategyName, flags: BacktestFl
       }
       return optimizerStrategy({
         ...common,
+        ...withBl,
         objective: { kind: 'efficient-return', targetReturn: flags.targetReturn },
+        name,
+      });
+    case 'min-cvar':
+    case 'efficient-cvar':
+    case 'min-cdar':
+    case 'min-mad':
+    case 'min-semivariance':
+      return tailStrategy({
+        objective: tailObjective(name, flags),
+        ...(returnsModel === undefined ? {} : { returnsModel }),
+        settings: common.settings,
+        constraints,
         name,
       });
     default:
@@ -309,6 +420,57 @@ function makeStrategy(ctx: CommandContext, name: StrategyName, flags: BacktestFl
         ...(flags.linkage === undefined ? {} : { linkage: flags.linkage }),
       });
   }
+}
+
+/** The tail strategies, and the ones that read --confidence. */
+const TAIL_STRATEGIES = ['min-cvar', 'efficient-cvar', 'min-cdar', 'min-mad', 'min-semivariance'] as const;
+const CONFIDENCE_USERS = ['min-cvar', 'efficient-cvar', 'min-cdar'] as const;
+
+/** Throws ValidationError when --confidence or --max-cvar is given without a strategy that reads it. */
+function checkTailFlags(flags: BacktestFlags): void {
+  const has = (names: readonly string[]) => flags.strategy.some((s) => names.includes(s));
+  if (flags.confidence !== undefined && !has(CONFIDENCE_USERS)) {
+    throw new ValidationError(`--confidence applies to --strategy ${CONFIDENCE_USERS.join(', ')}`);
+  }
+  if (flags.maxCvar !== undefined && !has(['efficient-cvar'])) {
+    throw new ValidationError('--max-cvar applies to --strategy efficient-cvar');
+  }
+}
+
+/** The tail objective of a strategy name: --confidence for CVaR and CDaR; efficient-cvar's cap or return target. */
+function tailObjective(name: (typeof TAIL_STRATEGIES)[number], flags: BacktestFlags): TailObjective {
+  const confidence = flags.confidence === undefined ? {} : { confidence: flags.confidence };
+  switch (name) {
+    case 'min-cvar':
+    case 'min-cdar':
+      return { kind: name, ...confidence };
+    case 'min-mad':
+    case 'min-semivariance':
+      return { kind: name };
+    case 'efficient-cvar':
+      // With both flags, --target-return is efficient-return's (when that strategy runs too).
+      if (
+        (flags.maxCvar === undefined && flags.targetReturn === undefined) ||
+        (flags.maxCvar !== undefined &&
+          flags.targetReturn !== undefined &&
+          !flags.strategy.includes('efficient-return'))
+      ) {
+        throw new ValidationError(
+          '--strategy efficient-cvar needs exactly one of --max-cvar C (maximise the return with CVaR at most C per ' +
+            'period) and --target-return R (minimise CVaR with an annual return of at least R)',
+        );
+      }
+      return flags.maxCvar === undefined
+        ? { kind: 'efficient-cvar', ...confidence, targetReturn: flags.targetReturn as number }
+        : { kind: 'efficient-cvar', ...confidence, maxCvar: flags.maxCvar };
+  }
+}
+
+/** A number strictly between 0 and 1. */
+function fraction(value: string): number {
+  const x = positiveNumber(value);
+  if (!(x < 1)) throw new InvalidArgumentError('expected a fraction strictly between 0 and 1 (0.95 is 95%).');
+  return x;
 }
 
 function backtestOptions(ctx: CommandContext, flags: BacktestFlags, prices: DatedMatrix): BacktestOptions {

@@ -36,9 +36,9 @@ const SYRK_BAND = 16;
  * whose upper triangle is left as it is) when `out` is given.
  *
  * `tolerance` undefined is the strict mode: the first pivot that is not > 0 (or is NaN) stops the factorisation.
- * A number `rel` is the semidefinite-tolerant mode: with tol_j = rel * A[j][j], a pivot d_j < -tol_j proves a
- * negative eigenvalue; d_j <= tol_j otherwise marks column j as dependent on the earlier ones, L[.][j] = 0, which is
- * accepted only if every residual below it satisfies |r_ij| <= 8 sqrt(rel A[j][j] A[i][i]) + 1e-300; a NaN pivot
+ * A number `rel` is the semidefinite-tolerant mode: with tol_j = max(rel * A[j][j], floor), a pivot d_j < -tol_j
+ * proves a negative eigenvalue; d_j <= tol_j otherwise marks column j as dependent on the earlier ones, L[.][j] = 0,
+ * which is accepted only if every residual below it satisfies |r_ij| <= 8 sqrt(tol_j A[i][i]) + 1e-300; a NaN pivot
  * or residual passes both tests (NaN propagates into L).
  *
  * The failure reported is the one a row-by-row (left-looking) factorisation meets first: the lowest row holding a
@@ -54,6 +54,7 @@ export function factorBlocked(
   tolerance: number | undefined,
   out: Float64Array | undefined,
   kernels: CholeskyKernels,
+  floor = 0,
 ): BlockedOutcome {
   const dependent: number[] = [];
   if (n === 0) return { kind: 'factored', dependent };
@@ -90,7 +91,7 @@ export function factorBlocked(
         if (!(d > 0)) return { kind: 'pivot', index: col, value: d };
       } else {
         const ajj = a[col * n + col] as number;
-        const tol = rel * ajj;
+        const tol = Math.max(rel * ajj, floor);
         if (d < -tol) return { kind: 'pivot', index: col, value: d };
         if (d <= tol) {
           // A dependent column: every residual below the pivot must vanish (to the tolerance); L[.][col] = 0.
@@ -99,7 +100,7 @@ export function factorBlocked(
           const rows = Math.min(n, bestRow);
           for (let i = col + 1; i < rows; i++) {
             const r = heap[(i >> 2) * stride + 4 * col + (i & 3)] as number;
-            const bound = Math.sqrt(rel * ajj * (a[i * n + i] as number)) * 8;
+            const bound = Math.sqrt(tol * (a[i * n + i] as number)) * 8;
             if (Math.abs(r) > bound + 1e-300) {
               bestRow = i;
               bestColumn = col;

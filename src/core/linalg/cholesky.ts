@@ -68,6 +68,12 @@ export interface SemidefiniteCholeskyOptions extends CholeskyOptions {
    * marks a dependent column, one below `-rel * A[j][j]` a negative eigenvalue.
    */
   readonly tolerance?: number;
+  /**
+   * An absolute floor of the pivot tolerance (default 0): tol_j = max(rel * A[j][j], absoluteTolerance). A scale-aware
+   * check passes a multiple of `n eps max_i A[i][i]` here (see optimize/psd.ts), since the rounding errors of the
+   * Schur complements scale with the norm of A, not with the diagonal entry of the pivot's own row.
+   */
+  readonly absoluteTolerance?: number;
   /** Also return the factor L (default false: only the verdict, which saves writing n^2 / 2 values). */
   readonly factor?: boolean;
 }
@@ -84,21 +90,22 @@ export type SemidefiniteCholesky =
       readonly dependent: readonly number[];
       readonly factor: Float64Array | undefined;
     }
-  /** A has a negative eigenvalue: the pivot of row `index` is `pivot` < -rel * `diagonal` (= A[index][index]). */
+  /** A has a negative eigenvalue: the pivot of row `index` is `pivot` < -tol (see `semidefiniteCholesky`); `diagonal` = A[index][index]. */
   | { readonly status: 'negative-pivot'; readonly index: number; readonly pivot: number; readonly diagonal: number }
   /**
    * A is not positive semidefinite: column `column` had a zero pivot (it is a combination of the earlier columns),
    * yet row `row` keeps a residual `residual` = A[row][column] - sum_{k<column} L[row][k] L[column][k] above
-   * 8 sqrt(rel A[column][column] A[row][row]).
+   * 8 sqrt(tol_column A[row][row]).
    */
   | { readonly status: 'dependent-residual'; readonly column: number; readonly row: number; readonly residual: number };
 
 /**
  * The semidefinite-tolerant Cholesky factorisation `A = L L'` of a symmetric n x n row-major matrix (reading its
  * lower triangle and diagonal), which proves A positive semidefinite or finds why it is not. Each pivot
- * `d_j = A[j][j] - sum_{k<j} L[j][k]^2` is compared with `tol_j = rel * A[j][j]`: `d_j < -tol_j` proves a negative
- * eigenvalue ('negative-pivot'); `|d_j| <= tol_j` marks column j as dependent (L[.][j] = 0), accepted only if every
- * residual below it, `r_ij = A[i][j] - sum_{k<j} L[i][k] L[j][k]`, satisfies `|r_ij| <= 8 sqrt(rel A[j][j] A[i][i])`
+ * `d_j = A[j][j] - sum_{k<j} L[j][k]^2` is compared with `tol_j = max(rel * A[j][j], absoluteTolerance)`:
+ * `d_j < -tol_j` proves a negative eigenvalue ('negative-pivot'); `|d_j| <= tol_j` marks column j as dependent
+ * (L[.][j] = 0), accepted only if every residual below it, `r_ij = A[i][j] - sum_{k<j} L[i][k] L[j][k]`, satisfies
+ * `|r_ij| <= 8 sqrt(tol_j A[i][i])`
  * ('dependent-residual' otherwise); else `L[j][j] = sqrt(d_j)`. A NaN pivot or residual passes these tests (NaN
  * propagates into L). The failure reported is the first a row-by-row factorisation meets (lowest row; within it, a
  * dependent column's residual before the row's own pivot). Same blocked kernels and cost as `cholesky`.
@@ -111,8 +118,12 @@ export function semidefiniteCholesky(
   checkSquare(a, n, 'semidefiniteCholesky');
   const rel = options.tolerance ?? Math.max(1e-11, 16 * n * Number.EPSILON);
   if (!(rel >= 0)) throw new ValidationError(`semidefiniteCholesky: the tolerance must be >= 0, got ${rel}`);
+  const floor = options.absoluteTolerance ?? 0;
+  if (!(floor >= 0)) {
+    throw new ValidationError(`semidefiniteCholesky: the absolute tolerance must be >= 0, got ${floor}`);
+  }
   const factor = options.factor === true ? new Float64Array(n * n) : undefined;
-  const outcome = factorBlocked(a, n, rel, factor, kernelsFor(options));
+  const outcome = factorBlocked(a, n, rel, factor, kernelsFor(options), floor);
   switch (outcome.kind) {
     case 'pivot':
       return {
