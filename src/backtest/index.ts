@@ -18,7 +18,6 @@ export { type BacktestOptions, type Rebalance, type Simulation, simulate, type T
 export {
   ALLOCATION_RULES,
   type AllocationRule,
-  assetsWithHistory,
   type OptimizerStrategyOptions,
   optimizerStrategy,
   type StrategyConstraints,
@@ -44,3 +43,4 @@ export {
   type TailStrategyOptions,
   tailStrategy,
 } from './tail-strategy.js';
+export { assetsWithHistory, type EstimationWindow, estimationWindow } from './window.js';

@@ -4,7 +4,7 @@
  */
 
 import type { DatedMatrix } from '../core/dated-matrix.js';
-import { InfeasibleError, ValidationError } from '../core/errors.js';
+import { ValidationError } from '../core/errors.js';
 import { simpleReturns } from '../core/returns.js';
 import {
   estimateReturns,
@@ -23,9 +23,9 @@ import {
 } from '../optimize/allocators.js';
 import { type Objective, type OptimizeOptions, optimize } from '../optimize/mean-variance.js';
 import type { MeanVarianceProblem } from '../optimize/problem.js';
-import { SolverError } from '../optimize/solvers/solver-error.js';
 import { type BacktestBlackLitterman, windowPosterior } from './black-litterman.js';
-import type { Strategy, StrategyContext } from './strategy.js';
+import type { Strategy } from './strategy.js';
+import { estimationWindow, keepHoldingsOn, spreadWeights, windowSettings } from './window.js';
 
 /** The allocation rules a backtest can re-run (equal weight is `equalWeightStrategy`). */
 export const ALLOCATION_RULES = ['risk-parity', 'hrp', 'herc', 'inverse-volatility', 'inverse-variance'] as const;
@@ -69,25 +69,6 @@ export interface OptimizerStrategyOptions {
 }
 
 /**
- * The assets a strategy can estimate on the date: a price on the date and at least `max(lookback, 2)` returns in the
- * window (for a rolling window of L returns: every one of its L + 1 prices).
- */
-export function assetsWithHistory(context: StrategyContext): number[] {
-  const w = context.window;
-  const n = w.rowCount;
-  const need = Math.max(context.lookback, 2);
-  const out: number[] = [];
-  for (let j = 0; j < w.columnCount; j++) {
-    if (Number.isNaN(context.prices[j] as number)) continue;
-    const col = w.column(j);
-    let count = 0;
-    for (let i = 1; i < n; i++) if (!Number.isNaN(col[i] as number) && !Number.isNaN(col[i - 1] as number)) count++;
-    if (count >= need) out.push(j);
-  }
-  return out;
-}
-
-/**
  * A strategy that, on each rebalancing date, estimates the expected returns (when the objective uses them) and the
  * covariance on its window, over the assets of `assetsWithHistory`, and returns the optimal weights (0 elsewhere; all
  * cash when no asset qualifies, a single asset gets weight 1). When the objective has no solution on a date
@@ -111,22 +92,9 @@ export function optimizerStrategy(options: OptimizerStrategyOptions): Strategy {
   return {
     name,
     async weights(context) {
-      const assets = assetsWithHistory(context);
-      const out = new Float64Array(context.tickers.length);
-      if (assets.length === 0) {
-        context.warn(
-          `${name}: no asset has a price and ${Math.max(context.lookback, 2)} returns in the window; all in cash`,
-        );
-        return out;
-      }
-      if (assets.length === 1) {
-        out[assets[0] as number] = 1;
-        return out;
-      }
-      const prices =
-        assets.length === context.tickers.length
-          ? context.window
-          : context.window.selectTickers(assets.map((j) => context.tickers[j] as string));
+      const window = estimationWindow(context, name);
+      if (window instanceof Float64Array) return window;
+      const { assets, prices } = window;
       const settings = windowSettings(options.settings, prices);
       const cov = estimateRisk(prices, riskModel, settings);
       const tickers = prices.tickers;
@@ -147,23 +115,10 @@ export function optimizerStrategy(options: OptimizerStrategyOptions): Strategy {
         try {
           w = (await optimize(problem, objective, { ...options.optimize, covarianceCheck: check })).weights;
         } catch (error) {
-          if (error instanceof InfeasibleError) {
-            context.warn(`${name} has no solution, the holdings are kept: ${error.message}`);
-            return null;
-          }
-          // A numerical failure on one date (an iteration limit, a solution that fails its optimality check) must
-          // not end the whole backtest: the holdings are kept, and the warning (dated by the engine) says why.
-          if (error instanceof SolverError) {
-            context.warn(`${name}: the optimizer failed, the holdings are kept: ${error.message}`);
-            return null;
-          }
-          throw error;
+          return keepHoldingsOn(error, name, context);
         }
       }
-      assets.forEach((j, k) => {
-        out[j] = w[k] as number;
-      });
-      return out;
+      return spreadWeights(context.tickers.length, assets, w);
     },
   };
 }
@@ -181,15 +136,6 @@ function parameterless(kind: string): Objective {
     `objective ${JSON.stringify(kind)} needs parameters (pass the objective object, e.g. { kind: 'max-utility', ` +
       `riskAversion: 2 }) or is unknown; by name use ${[...MEAN_VARIANCE_OBJECTIVES, ...ALLOCATION_RULES].join(', ')}`,
   );
-}
-
-/** The estimator settings with the window's periods per year and the CAPM benchmark cut to the window's dates. */
-function windowSettings(settings: ModelSettings | undefined, prices: DatedMatrix): ModelSettings {
-  const s: ModelSettings = { periodsPerYear: prices.periodsPerYear, ...settings };
-  if (s.benchmark === undefined) return s;
-  const first = prices.dates[0] as number;
-  const last = prices.dates[prices.rowCount - 1] as number;
-  return { ...s, benchmark: s.benchmark.between(first, last) };
 }
 
 function allocate(

@@ -2,22 +2,21 @@
  * Strategies that re-optimise a tail or downside objective (minimum CVaR, efficient CVaR, minimum CDaR, minimum MAD,
  * minimum semivariance) on every rebalancing date, over the historical scenarios of the strategy's estimation window.
  *
- * On a date, the assets are those of `assetsWithHistory` (a price on the date and at least `max(lookback, 2)` returns
- * in the window: for a rolling window, every one of its prices), as for the mean-variance strategies. The scenarios
+ * On a date, the assets are those of `assetsWithHistory` (window.ts: a price on the date and at least
+ * `max(lookback, 2)` returns in the window; for a rolling window, every one of its prices), as for the mean-variance
+ * strategies. The scenarios
  * are the simple returns of the window's consecutive price rows on the dates where every one of these assets has a
  * return (`historicalScenarios`), each equally likely. The linear objectives are solved by HiGHS, which is loaded once
  * per process on the first date (the strategy is asynchronous, as the engine allows).
  */
 
-import type { DatedMatrix } from '../core/dated-matrix.js';
-import { DataError, InfeasibleError, ValidationError } from '../core/errors.js';
+import { DataError, ValidationError } from '../core/errors.js';
 import { estimateReturns, type ModelSettings, type ReturnsModel } from '../estimate/models.js';
 import { historicalScenarios } from '../estimate/scenarios.js';
-import { SolverError } from '../optimize/solvers/solver-error.js';
 import { optimizeTail } from '../optimize/tail/optimize.js';
 import type { TailObjective, TailOptions, TailProblem } from '../optimize/tail/types.js';
-import { assetsWithHistory } from './optimizer-strategy.js';
 import type { Strategy } from './strategy.js';
+import { estimationWindow, keepHoldingsOn, spreadWeights, windowSettings } from './window.js';
 
 /** The tail objectives a backtest can re-run by name (efficient-cvar needs its cap or target: pass the object). */
 export const TAIL_STRATEGY_OBJECTIVES = ['min-cvar', 'min-cdar', 'min-mad', 'min-semivariance'] as const;
@@ -66,22 +65,9 @@ export function tailStrategy(options: TailStrategyOptions): Strategy {
   return {
     name,
     async weights(context) {
-      const assets = assetsWithHistory(context);
-      const out = new Float64Array(context.tickers.length);
-      if (assets.length === 0) {
-        context.warn(
-          `${name}: no asset has a price and ${Math.max(context.lookback, 2)} returns in the window; all in cash`,
-        );
-        return out;
-      }
-      if (assets.length === 1) {
-        out[assets[0] as number] = 1;
-        return out;
-      }
-      const prices =
-        assets.length === context.tickers.length
-          ? context.window
-          : context.window.selectTickers(assets.map((j) => context.tickers[j] as string));
+      const window = estimationWindow(context, name);
+      if (window instanceof Float64Array) return window;
+      const { assets, prices } = window;
       let problem: TailProblem;
       try {
         const scenarios = historicalScenarios(prices);
@@ -99,32 +85,10 @@ export function tailStrategy(options: TailStrategyOptions): Strategy {
       try {
         w = (await optimizeTail(problem, objective, options.optimize)).weights;
       } catch (error) {
-        if (error instanceof InfeasibleError) {
-          context.warn(`${name} has no solution, the holdings are kept: ${error.message}`);
-          return null;
-        }
-        // A numerical failure of the solver on one window should not end the run: it is reported as such.
-        if (error instanceof SolverError) {
-          context.warn(`${name}: the optimizer failed, the holdings are kept: ${error.message}`);
-          return null;
-        }
-        throw error;
+        return keepHoldingsOn(error, name, context);
       }
-      assets.forEach((j, k) => {
-        out[j] = w[k] as number;
-      });
-      return out;
+      return spreadWeights(context.tickers.length, assets, w);
     },
-  };
-}
-
-/** The estimator settings with the window's periods per year and the CAPM benchmark cut to the window's dates. */
-function windowSettings(settings: ModelSettings | undefined, prices: DatedMatrix): ModelSettings {
-  const s: ModelSettings = { periodsPerYear: prices.periodsPerYear, ...settings };
-  if (s.benchmark === undefined) return s;
-  return {
-    ...s,
-    benchmark: s.benchmark.between(prices.dates[0] as number, prices.dates[prices.rowCount - 1] as number),
   };
 }
 
