@@ -60,6 +60,33 @@ class RowBuilder {
   get count(): number {
     return this.lower.length;
   }
+  /** The model of these rows over `cols` columns with their costs and bounds (and a Hessian for a QP). */
+  model(
+    cols: number,
+    colCost: ModelData['colCost'],
+    colLower: ModelData['colLower'],
+    colUpper: ModelData['colUpper'],
+    hessian: HessianInput | undefined,
+  ): ModelData {
+    return {
+      numCols: cols,
+      numRows: this.count,
+      colCost,
+      colLower,
+      colUpper,
+      rowLower: this.lower,
+      rowUpper: this.upper,
+      matrix: {
+        format: 'csr',
+        numRows: this.count,
+        numCols: cols,
+        starts: this.starts,
+        indices: this.indices,
+        values: this.values,
+      },
+      ...(hessian ? { hessian } : {}),
+    };
+  }
 }
 
 /** Column layout of a model. */
@@ -196,24 +223,7 @@ export class HighsEngine implements MeanVarianceEngine {
       );
     }
     const hessian = withHessian ? hessianInput(p, cols, form.risk, form.l2) : undefined;
-    const data: ModelData = {
-      numCols: cols,
-      numRows: rows.count,
-      colCost,
-      colLower,
-      colUpper,
-      rowLower: rows.lower,
-      rowUpper: rows.upper,
-      matrix: {
-        format: 'csr',
-        numRows: rows.count,
-        numCols: cols,
-        starts: rows.starts,
-        indices: rows.indices,
-        values: rows.values,
-      },
-      ...(hessian ? { hessian } : {}),
-    };
+    const data = rows.model(cols, colCost, colLower, colUpper, hessian);
     return { data, layout: { cols, k: -1, d, t, returnRow, netReturnRow, turnoverRow, leverageRow } };
   }
 
@@ -438,24 +448,7 @@ export class HighsEngine implements MeanVarianceEngine {
     }
     // CSR rows must list each column once and HiGHS wants sorted indices per row only for duplicates; ours are unique.
     const hessian = hessianInput(p, cols, 1, p.l2) as HessianInput;
-    const data: ModelData = {
-      numCols: cols,
-      numRows: rows.count,
-      colCost,
-      colLower,
-      colUpper,
-      rowLower: rows.lower,
-      rowUpper: rows.upper,
-      matrix: {
-        format: 'csr',
-        numRows: rows.count,
-        numCols: cols,
-        starts: rows.starts,
-        indices: rows.indices,
-        values: rows.values,
-      },
-      hessian,
-    };
+    const data = rows.model(cols, colCost, colLower, colUpper, hessian);
     return {
       data,
       layout: { cols, k, d, t, returnRow: -1, netReturnRow: -1, turnoverRow: -1, leverageRow: -1 },
